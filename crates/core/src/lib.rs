@@ -1,0 +1,1 @@
+//! companion-core placeholder.

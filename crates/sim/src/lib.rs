@@ -1,0 +1,1 @@
+//! pmap-sim placeholder.
