@@ -1,1 +1,4 @@
 //! companion-core placeholder.
+
+pub mod sse;
+pub mod event;

@@ -1,0 +1,23 @@
+# PMAP Companion — the two commands a newcomer needs:
+#   make demo   runs the app against the embedded simulator (no account needed)
+#   make test   installs what is missing, then runs every check and test
+.PHONY: demo test lint build bench setup
+
+demo:
+	@bash scripts/demo.sh
+
+test:
+	@bash scripts/test.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+build:
+	cargo build --workspace --all-targets
+
+bench:
+	@bash bench/run.sh
+
+setup:
+	@bash scripts/setup.sh

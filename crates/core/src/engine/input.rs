@@ -1,0 +1,65 @@
+//! Everything that can happen to the engine, as plain values.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::LocalPrefs;
+use crate::event::CalendarItem;
+
+/// One thing the shell observed or the user did. The shell passes `now`
+/// alongside, so the engine never reads a clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "input", content = "value", rename_all = "snake_case")]
+pub enum Input {
+    /// The shell starts a connection attempt.
+    Connecting,
+    /// HTTP 200 with `text/event-stream` arrived.
+    StreamOpened,
+    /// One SSE message: its event name (`"message"` by default) and data.
+    Frame { event: String, data: String },
+    /// A comment line (`: heartbeat`) was seen.
+    Heartbeat,
+    /// The stream ended or could not be opened.
+    StreamFailed {
+        kind: FailureKind,
+        attempt: u32,
+        retry_at: Option<DateTime<Utc>>,
+    },
+    /// `GET /notifications/summary` answered.
+    Summary { total: u64, unread: u64 },
+    /// `GET /calendar?mine=true` answered.
+    Calendar(Vec<CalendarItem>),
+    /// A `ScheduleTick` came due (or a periodic wake-up).
+    Tick,
+    User(UserAction),
+    PrefsChanged(LocalPrefs),
+}
+
+/// Why the stream is not live.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum FailureKind {
+    /// 401: the token is missing, invalid or revoked.
+    Unauthorized,
+    /// 403: the account may not use the stream.
+    Forbidden,
+    Network(String),
+    Server(u16),
+    /// Wrong content type, oversized frame, or another protocol breach.
+    Protocol(String),
+    /// Nothing heard for the idle timeout.
+    Stalled,
+}
+
+/// What the user asked for from the tray, a notification or the UI.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", content = "value", rename_all = "snake_case")]
+pub enum UserAction {
+    /// Silence pop-ups and sounds until `until`; `None` = until `Resume`.
+    Pause { until: Option<DateTime<Utc>> },
+    Resume,
+    /// Mark one inbox row read (by id).
+    MarkRead(String),
+    MarkAllRead,
+    Open { url: String },
+}

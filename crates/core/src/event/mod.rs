@@ -1,0 +1,17 @@
+//! The event vocabulary: what the server says, decoded into plain values.
+//!
+//! Nothing here decides anything; the [`engine`](crate::engine) does. These
+//! types are shared by the engine, the shell and the CLI.
+
+mod calendar;
+mod envelope;
+mod event_type;
+mod fields;
+mod severity;
+
+pub use calendar::{CalendarItem, CalendarKind, CalendarPage};
+pub use envelope::{DecodeError, Decoded, Envelope};
+pub use event_type::{EventGroup, EventType};
+pub use severity::{Severity, UnknownSeverity};
+
+pub(crate) use fields::canonical_subject_type;

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the system packages the project needs, idempotently.
+# Runs apt-get as root or through sudo; otherwise prints what to install.
+set -euo pipefail
+
+# Secret Service for the keyring tests, a private D-Bus session to run it in.
+packages=(dbus gnome-keyring libsecret-tools)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: cargo is not installed; install Rust from https://rustup.rs and re-run" >&2
+  exit 1
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo=(sudo)
+else
+  echo "setup: these Debian/Ubuntu packages are missing: ${missing[*]}" >&2
+  echo "setup: run as root or install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

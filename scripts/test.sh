@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy, unit, conformance and
+# end-to-end tests (the latter start real pmap-sim servers on loopback).
+# Keyring tests run inside a private D-Bus session with gnome-keyring.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+echo "== fmt"
+cargo fmt --all -- --check
+echo "== clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== build"
+cargo build --workspace --all-targets --locked
+echo "== tests"
+# A private session bus so keyring tests never touch the user's own keyring.
+exec dbus-run-session -- bash scripts/test-in-session.sh "$@"
