@@ -1,6 +1,7 @@
 //! Who is calling: bearer tokens resolved to fixture users.
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
@@ -29,8 +30,8 @@ impl std::fmt::Debug for Token {
 }
 
 /// The token from `Authorization: Bearer <token>`, if well-formed.
-pub(crate) fn bearer(parts: &Parts) -> Option<Token> {
-    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<Token> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| Token::new(token))
@@ -46,8 +47,10 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-        let user = state.authenticate(&token).ok_or_else(ApiError::unauthorized)?;
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+        let user = state
+            .authenticate(&token)
+            .ok_or_else(ApiError::unauthorized)?;
         Ok(Caller { user })
     }
 }

@@ -94,12 +94,23 @@ fn finding_items(fixture: &Fixture) -> Vec<(CalendarItem, &[&'static str])> {
     let mut items = Vec::new();
     for f in &fixture.findings {
         let deadlines = [
-            ("sla_deadline", f.sla_due.filter(|_| !is_terminal(f.status)), "SLA deadline"),
+            (
+                "sla_deadline",
+                f.sla_due.filter(|_| !is_terminal(f.status)),
+                "SLA deadline",
+            ),
             ("retest_due", f.retest_due, "Retest due"),
         ];
         for (kind, at, label) in deadlines {
             let Some(at) = at else { continue };
-            let mut entry = item(kind, "finding", &f.id, f.company_id, format!("{label}: {}", f.title), at);
+            let mut entry = item(
+                kind,
+                "finding",
+                &f.id,
+                f.company_id,
+                format!("{label}: {}", f.title),
+                at,
+            );
             entry.severity = Some(f.severity);
             entry.status = f.status;
             items.push((entry, f.assignees.as_slice()));
@@ -111,21 +122,42 @@ fn finding_items(fixture: &Fixture) -> Vec<(CalendarItem, &[&'static str])> {
 fn logistics_items(fixture: &Fixture, now: DateTime<Utc>) -> Vec<CalendarItem> {
     let mut items = Vec::new();
     for p in &fixture.projects {
-        for (kind, at, label) in [("project_start", p.starts, "starts"), ("project_end", p.ends, "ends")] {
-            let mut entry = item(kind, "project", &p.id, p.company_id, format!("{} {label}", p.name), at);
+        for (kind, at, label) in [
+            ("project_start", p.starts, "starts"),
+            ("project_end", p.ends, "ends"),
+        ] {
+            let mut entry = item(
+                kind,
+                "project",
+                &p.id,
+                p.company_id,
+                format!("{} {label}", p.name),
+                at,
+            );
             entry.status = p.status(now);
             items.push(entry);
         }
     }
     for s in &fixture.scans {
-        let kind = if s.status == "running" { "scan_running" } else { "scan_scheduled" };
+        let kind = if s.status == "running" {
+            "scan_running"
+        } else {
+            "scan_scheduled"
+        };
         let mut entry = item(kind, "scan", &s.id, s.company_id, s.name.clone(), s.at);
         entry.status = s.status;
         items.push(entry);
     }
     for a in &fixture.agreements {
         let title = format!("{} expires", a.name);
-        let mut entry = item("agreement_expiry", "agreement", &a.id, a.company_id, title, a.expires);
+        let mut entry = item(
+            "agreement_expiry",
+            "agreement",
+            &a.id,
+            a.company_id,
+            title,
+            a.expires,
+        );
         entry.status = a.status(now);
         items.push(entry);
     }
@@ -158,7 +190,10 @@ pub(crate) fn items_for(
     };
     items.retain(|entry| {
         user.scope.sees(entry.company_id)
-            && query.company_id.as_deref().is_none_or(|c| entry.company_id == c)
+            && query
+                .company_id
+                .as_deref()
+                .is_none_or(|c| entry.company_id == c)
             && query.from <= entry.at.0
             && entry.at.0 <= query.to
     });
@@ -185,17 +220,36 @@ mod tests {
     fn personal_mode_is_only_direct_live_deadlines_deduplicated() {
         let now = Utc::now();
         let fixture = Fixture::generate(now);
-        let ana = fixture.users.iter().find(|u| u.id == "u-ana").expect("ana exists");
+        let ana = fixture
+            .users
+            .iter()
+            .find(|u| u.id == "u-ana")
+            .expect("ana exists");
         let (from, to) = window(None, None, now).expect("defaults are valid");
-        let query = CalendarQuery { from, to, company_id: None, mine: true };
+        let query = CalendarQuery {
+            from,
+            to,
+            company_id: None,
+            mine: true,
+        };
         let items = items_for(&fixture, ana, &query, now);
         let ids: HashSet<_> = items.iter().map(|i| i.id.clone()).collect();
         assert_eq!(ids.len(), items.len());
-        assert!(ids.contains("sla_deadline:f-101"), "multi-assignee item present");
+        assert!(
+            ids.contains("sla_deadline:f-101"),
+            "multi-assignee item present"
+        );
         assert!(ids.contains("sla_deadline:f-102"), "overdue item present");
         assert!(ids.contains("retest_due:f-103"));
-        assert!(!ids.contains("sla_deadline:f-105"), "terminal finding excluded");
-        assert!(items.iter().all(|i| matches!(i.kind, "sla_deadline" | "retest_due")));
+        assert!(
+            !ids.contains("sla_deadline:f-105"),
+            "terminal finding excluded"
+        );
+        assert!(
+            items
+                .iter()
+                .all(|i| matches!(i.kind, "sla_deadline" | "retest_due"))
+        );
         assert!(items.windows(2).all(|w| w[0].at <= w[1].at));
     }
 }

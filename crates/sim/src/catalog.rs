@@ -44,7 +44,14 @@ pub const EVENT_TYPES: [&str; 34] = [
 pub const CHANNELS: [&str; 5] = ["in_app", "email", "slack", "teams", "webhook"];
 
 /// Severity scale, lowest first.
-pub const SEVERITIES: [&str; 6] = ["informational", "low", "medium", "high", "critical", "urgent"];
+pub const SEVERITIES: [&str; 6] = [
+    "informational",
+    "low",
+    "medium",
+    "high",
+    "critical",
+    "urgent",
+];
 
 pub(crate) fn is_event_type(text: &str) -> bool {
     EVENT_TYPES.contains(&text)
@@ -104,22 +111,48 @@ mod tests {
     fn preference_lookup_namespaced_beats_legacy_and_missing_is_enabled() {
         let cases: [(&[(&str, bool)], &str, &str, bool); 7] = [
             (&[], "in_app", "finding_assigned", true),
-            (&[("finding_assigned", false)], "in_app", "finding_assigned", false),
-            (&[("finding_assigned", false)], "email", "finding_assigned", false),
             (
-                &[("finding_assigned", false), ("in_app.finding_assigned", true)],
+                &[("finding_assigned", false)],
+                "in_app",
+                "finding_assigned",
+                false,
+            ),
+            (
+                &[("finding_assigned", false)],
+                "email",
+                "finding_assigned",
+                false,
+            ),
+            (
+                &[
+                    ("finding_assigned", false),
+                    ("in_app.finding_assigned", true),
+                ],
                 "in_app",
                 "finding_assigned",
                 true,
             ),
             (
-                &[("finding_assigned", true), ("in_app.finding_assigned", false)],
+                &[
+                    ("finding_assigned", true),
+                    ("in_app.finding_assigned", false),
+                ],
                 "in_app",
                 "finding_assigned",
                 false,
             ),
-            (&[("email.scan_completed", false)], "in_app", "scan_completed", true),
-            (&[("email.scan_completed", false)], "email", "scan_completed", false),
+            (
+                &[("email.scan_completed", false)],
+                "in_app",
+                "scan_completed",
+                true,
+            ),
+            (
+                &[("email.scan_completed", false)],
+                "email",
+                "scan_completed",
+                false,
+            ),
         ];
         for (entries, channel, event_type, expected) in cases {
             assert_eq!(

@@ -41,7 +41,10 @@ pub(crate) fn thin(
     payload.insert("correlation_id".into(), json!(correlation_id()));
     payload.insert("subject_type".into(), json!(subject.kind));
     payload.insert("subject_id".into(), json!(subject.id));
-    payload.insert("actor_type".into(), json!(if actor.is_some() { "user" } else { "system" }));
+    payload.insert(
+        "actor_type".into(),
+        json!(if actor.is_some() { "user" } else { "system" }),
+    );
     payload.insert("actor_id".into(), json!(actor));
     payload.insert("timestamp".into(), json!(Timestamp::now()));
     json!({ "type": event_type, "company_id": company_id, "payload": payload })
@@ -95,7 +98,10 @@ mod tests {
         let envelope = thin(
             "finding_assigned",
             Some("c-acme"),
-            Subject { kind: "finding", id: "f-102" },
+            Subject {
+                kind: "finding",
+                id: "f-102",
+            },
             Some("u-lee"),
             json!({"finding_id": "f-102", "severity": "critical"}),
         );
@@ -119,7 +125,8 @@ mod tests {
 
     #[test]
     fn audience_reads_thin_and_rich_envelopes() {
-        let thin = json!({"type":"notification_read","company_id":null,"payload":{"user_id":"u-ana"}});
+        let thin =
+            json!({"type":"notification_read","company_id":null,"payload":{"user_id":"u-ana"}});
         let audience = Audience::of(&thin);
         assert!(audience.notification);
         assert_eq!(audience.owner.as_deref(), Some("u-ana"));

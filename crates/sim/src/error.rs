@@ -84,10 +84,6 @@ impl ApiError {
         error
     }
 
-    pub(crate) fn status(&self) -> StatusCode {
-        self.status
-    }
-
     /// The code for a status when the cause is an extractor rejection.
     fn code_for(status: StatusCode) -> &'static str {
         match status {

@@ -196,12 +196,21 @@ mod tests {
         for n in 0..5 {
             inbox.insert(row(&format!("r{n}"), at + Duration::seconds(n), n % 2 == 0));
         }
-        let query = PageQuery { limit: 2, ..PageQuery::default() };
+        let query = PageQuery {
+            limit: 2,
+            ..PageQuery::default()
+        };
         let first = inbox.page("u-ana", &query);
         let ids: Vec<_> = first.items.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["r4", "r3"]);
         let cursor = first.next_cursor.map(|c| c.0);
-        let second = inbox.page("u-ana", &PageQuery { cursor, ..query.clone() });
+        let second = inbox.page(
+            "u-ana",
+            &PageQuery {
+                cursor,
+                ..query.clone()
+            },
+        );
         let ids: Vec<_> = second.items.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["r2", "r1"]);
         let cursor = second.next_cursor.map(|c| c.0);

@@ -121,7 +121,11 @@ impl AppState {
     }
 
     fn is_known_token(&self, token: &Token) -> bool {
-        self.inner.fixture.users.iter().any(|u| u.token == token.expose())
+        self.inner
+            .fixture
+            .users
+            .iter()
+            .any(|u| u.token == token.expose())
     }
 
     /// Revokes a token and closes its streams; false for unknown tokens.
@@ -159,7 +163,9 @@ impl AppState {
     pub(crate) fn publish(&self, envelope: &Value, only_user: Option<&str>) -> Published {
         let mut audience = Audience::of(envelope);
         audience.only_user = only_user.map(str::to_string);
-        self.inner.hub.publish(&audience, &envelope::frame(envelope))
+        self.inner
+            .hub
+            .publish(&audience, &envelope::frame(envelope))
     }
 
     /// Writes text verbatim onto every stream (or one user's).
@@ -193,7 +199,10 @@ impl AppState {
             let envelope = envelope::thin(
                 "notification_created",
                 new.company_id.as_deref(),
-                Subject { kind: "notification", id: &row.id },
+                Subject {
+                    kind: "notification",
+                    id: &row.id,
+                },
                 None,
                 json!({ "notification": row, "user_id": row.user_id }),
             );
@@ -204,7 +213,10 @@ impl AppState {
 
     /// Announces a change the user made to their own inbox.
     pub(crate) fn emit_inbox_change(&self, event_type: &str, user_id: &str, fields: Value) {
-        let subject = Subject { kind: "notification", id: user_id };
+        let subject = Subject {
+            kind: "notification",
+            id: user_id,
+        };
         let mut envelope = envelope::thin(event_type, None, subject, Some(user_id), fields);
         if let Some(payload) = envelope.get_mut("payload").and_then(Value::as_object_mut) {
             payload.insert("user_id".into(), json!(user_id));

@@ -27,7 +27,9 @@ impl Body {
         if is_frame {
             stats.frames_sent.fetch_add(1, Ordering::Relaxed);
         }
-        stats.bytes_sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+        stats
+            .bytes_sent
+            .fetch_add(chunk.len() as u64, Ordering::Relaxed);
         self.next_heartbeat = Instant::now() + self.heartbeat;
         chunk
     }

@@ -42,7 +42,11 @@ struct Subscriber {
 
 impl Subscriber {
     fn wants(&self, audience: &Audience) -> bool {
-        if audience.only_user.as_ref().is_some_and(|u| *u != self.user_id) {
+        if audience
+            .only_user
+            .as_ref()
+            .is_some_and(|u| *u != self.user_id)
+        {
             return false;
         }
         if audience.raw {
@@ -51,7 +55,10 @@ impl Subscriber {
         if audience.notification {
             return audience.owner.as_deref() == Some(self.user_id.as_str());
         }
-        audience.company_id.as_deref().is_none_or(|c| self.scope.sees(c))
+        audience
+            .company_id
+            .as_deref()
+            .is_none_or(|c| self.scope.sees(c))
     }
 }
 
@@ -121,15 +128,24 @@ impl Hub {
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<u64, Subscriber>> {
-        self.subscribers.read().unwrap_or_else(PoisonError::into_inner)
+        self.subscribers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<u64, Subscriber>> {
-        self.subscribers.write().unwrap_or_else(PoisonError::into_inner)
+        self.subscribers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Registers a new stream. After shutdown began it starts closed.
-    pub(crate) fn subscribe(self: &Arc<Self>, user_id: &str, token: Token, scope: Scope) -> Subscription {
+    pub(crate) fn subscribe(
+        self: &Arc<Self>,
+        user_id: &str,
+        token: Token,
+        scope: Scope,
+    ) -> Subscription {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (queue_tx, queue_rx) = mpsc::channel(self.buffer);
         let (close_tx, close_rx) = watch::channel(false);
@@ -157,7 +173,10 @@ impl Hub {
             close: close_rx,
             stall: stall_rx,
             stats,
-            _membership: Membership { id, hub: Arc::downgrade(self) },
+            _membership: Membership {
+                id,
+                hub: Arc::downgrade(self),
+            },
         }
     }
 
@@ -168,7 +187,10 @@ impl Hub {
             match subscriber.queue.try_send(frame.clone()) {
                 Ok(()) => outcome.delivered += 1,
                 Err(mpsc::error::TrySendError::Full(_)) => {
-                    subscriber.stats.frames_dropped.fetch_add(1, Ordering::Relaxed);
+                    subscriber
+                        .stats
+                        .frames_dropped
+                        .fetch_add(1, Ordering::Relaxed);
                     self.dropped_total.fetch_add(1, Ordering::Relaxed);
                     outcome.dropped += 1;
                 }
@@ -247,7 +269,10 @@ mod tests {
     use super::*;
 
     fn audience(company: Option<&str>) -> Audience {
-        Audience { company_id: company.map(str::to_string), ..Audience::default() }
+        Audience {
+            company_id: company.map(str::to_string),
+            ..Audience::default()
+        }
     }
 
     #[test]
@@ -256,15 +281,28 @@ mod tests {
         let ana = hub.subscribe("u-ana", Token::new("a"), Scope::Companies(vec!["c-acme"]));
         let admin = hub.subscribe("u-admin", Token::new("b"), Scope::All);
         let frame = Bytes::from_static(b"data: {}\n\n");
-        assert_eq!(hub.publish(&audience(Some("c-initech")), &frame).delivered, 1);
+        assert_eq!(
+            hub.publish(&audience(Some("c-initech")), &frame).delivered,
+            1
+        );
         assert_eq!(hub.publish(&audience(Some("c-acme")), &frame).delivered, 2);
         assert_eq!(hub.publish(&audience(None), &frame).delivered, 2);
-        let note = Audience { notification: true, owner: Some("u-ana".into()), ..Audience::default() };
+        let note = Audience {
+            notification: true,
+            owner: Some("u-ana".into()),
+            ..Audience::default()
+        };
         assert_eq!(hub.publish(&note, &frame).delivered, 1);
-        let orphan = Audience { notification: true, ..Audience::default() };
+        let orphan = Audience {
+            notification: true,
+            ..Audience::default()
+        };
         assert_eq!(hub.publish(&orphan, &frame).delivered, 0);
         drop((ana, admin));
-        assert!(hub.stats().is_empty(), "dropped subscriptions leave the hub");
+        assert!(
+            hub.stats().is_empty(),
+            "dropped subscriptions leave the hub"
+        );
     }
 
     #[test]

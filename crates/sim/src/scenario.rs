@@ -1,0 +1,232 @@
+//! Generated activity: the `demo` scenario and the `--rate` load.
+
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+use tokio::sync::watch;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use crate::catalog::{SEVERITIES, preference_enabled};
+use crate::envelope::{self, Subject};
+use crate::fixture::Finding;
+use crate::fixture::directory::company_name;
+use crate::fixture::findings::{TEMPLATES, hosts, is_terminal};
+use crate::fixture::inbox::describe;
+use crate::state::{AppState, NewNotification};
+
+/// Resolves when shutdown has been asked for.
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+/// The analyst who owns a company's work in the fixture.
+fn owner_of(company_id: &str) -> &'static str {
+    if company_id == "c-initech" {
+        "u-ben"
+    } else {
+        "u-ana"
+    }
+}
+
+/// Creates an inbox row for `user_id` unless they switched `in_app` off.
+fn notify(state: &AppState, user_id: &str, event_type: &str, finding: &Finding, serial: usize) {
+    let enabled = state
+        .preferences()
+        .get(user_id)
+        .is_none_or(|prefs| preference_enabled(prefs, "in_app", event_type));
+    if !enabled || state.user(user_id).is_none() {
+        return;
+    }
+    let (title, body, data) = describe(event_type, finding, serial);
+    let new = NewNotification {
+        user_id: user_id.to_string(),
+        event_type: event_type.to_string(),
+        title,
+        body,
+        data,
+        company_id: Some(finding.company_id.to_string()),
+    };
+    state.create_notification(new, true);
+}
+
+/// One believable thing happening on the platform.
+fn act(state: &AppState, rng: &mut StdRng, serial: usize) {
+    let findings = &state.shared().fixture.findings;
+    let live: Vec<&Finding> = findings.iter().filter(|f| !is_terminal(f.status)).collect();
+    let Some(existing) = live.choose(rng).map(|f| (*f).clone()) else {
+        return;
+    };
+    let company = existing.company_id;
+    let fields = |f: &Finding| json!({"finding_id": f.id, "title": f.title, "severity": f.severity, "assignee_ids": f.assignees});
+    let publish = |event_type: &str,
+                   kind: &str,
+                   id: &str,
+                   actor: Option<&str>,
+                   payload: serde_json::Value| {
+        let envelope = envelope::thin(
+            event_type,
+            Some(company),
+            Subject { kind, id },
+            actor,
+            payload,
+        );
+        state.publish(&envelope, None);
+    };
+    match rng.random_range(0..9) {
+        0 | 1 => {
+            let (template, severity) = *TEMPLATES.choose(rng).unwrap_or(&TEMPLATES[0]);
+            let host = hosts(company).choose(rng).copied().unwrap_or("localhost");
+            let owner = owner_of(company);
+            let fresh = Finding {
+                id: format!("f-{}", 900 + serial),
+                title: template.replace("{host}", host),
+                severity,
+                status: "open",
+                assignees: vec![owner],
+                ..existing
+            };
+            publish(
+                "finding_created",
+                "finding",
+                &fresh.id,
+                Some("u-lee"),
+                fields(&fresh),
+            );
+            publish(
+                "finding_assigned",
+                "finding",
+                &fresh.id,
+                Some("u-lee"),
+                fields(&fresh),
+            );
+            notify(state, owner, "finding_assigned", &fresh, serial);
+        }
+        2 => {
+            let owner = owner_of(company);
+            publish(
+                "finding_assigned",
+                "finding",
+                &existing.id,
+                Some("u-lee"),
+                fields(&existing),
+            );
+            notify(state, owner, "finding_assigned", &existing, serial);
+        }
+        3 => {
+            let new_status = ["in_progress", "retest_requested", "resolved"]
+                .choose(rng)
+                .copied()
+                .unwrap_or("in_progress");
+            let mut payload = fields(&existing);
+            payload["old_status"] = json!(existing.status);
+            payload["new_status"] = json!(new_status);
+            publish(
+                "finding_status_changed",
+                "finding",
+                &existing.id,
+                Some("u-kim"),
+                payload,
+            );
+        }
+        4 | 5 => {
+            let event_type = if rng.random_bool(0.5) {
+                "sla_warning"
+            } else {
+                "sla_breached"
+            };
+            publish(event_type, "finding", &existing.id, None, fields(&existing));
+            for assignee in &existing.assignees {
+                notify(state, assignee, event_type, &existing, serial);
+            }
+        }
+        6 => {
+            let scan_id = format!("s-{}", 301 + serial % 18);
+            let payload = json!({"scan_id": scan_id, "findings_count": rng.random_range(0..12)});
+            publish("scan_completed", "scan", &scan_id, None, payload);
+        }
+        7 => {
+            let report_id = format!("r-{}", 800 + serial);
+            let name = format!(
+                "{} weekly summary",
+                company_name(company).unwrap_or(company)
+            );
+            publish(
+                "report_ready",
+                "report",
+                &report_id,
+                Some("u-lee"),
+                json!({"report_id": report_id, "name": name}),
+            );
+            notify(state, owner_of(company), "report_ready", &existing, serial);
+        }
+        _ => {
+            let asset_id = format!("as-{}", 900 + serial);
+            let host = hosts(company).choose(rng).copied().unwrap_or("localhost");
+            let event_type = if rng.random_bool(0.5) {
+                "asset_created"
+            } else {
+                "asset_updated"
+            };
+            let severity = SEVERITIES.choose(rng).copied().unwrap_or("low");
+            publish(
+                event_type,
+                "asset",
+                &asset_id,
+                None,
+                json!({"asset_id": asset_id, "hostname": host, "severity": severity}),
+            );
+        }
+    }
+}
+
+/// Something happens every 2–5 s until shutdown.
+pub(crate) async fn demo(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let mut rng = StdRng::seed_from_u64(0xde30);
+    for serial in 0.. {
+        let pause = Duration::from_millis(rng.random_range(2000..5000));
+        tokio::select! {
+            _ = stopped(&mut shutdown) => return,
+            _ = tokio::time::sleep(pause) => act(&state, &mut rng, serial),
+        }
+    }
+}
+
+/// A steady `rate` events/s of thin `finding_updated` envelopes for
+/// c-acme with increasing ids. High rates are sent in batches every 10 ms,
+/// catching up on the schedule rather than drifting.
+pub(crate) async fn rate(state: AppState, rate: f64, mut shutdown: watch::Receiver<bool>) {
+    let period = Duration::from_secs_f64((1.0 / rate).max(0.01));
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let started = Instant::now();
+    let mut sent: u64 = 0;
+    loop {
+        tokio::select! {
+            _ = stopped(&mut shutdown) => return,
+            _ = ticks.tick() => {}
+        }
+        let due = (started.elapsed().as_secs_f64() * rate) as u64 + 1;
+        // After a long pause, skip ahead rather than burst more than 1 s.
+        sent = sent.max(due.saturating_sub(rate.ceil() as u64));
+        while sent < due {
+            let id = format!("f-rate-{sent}");
+            let severity = SEVERITIES[(sent % 6) as usize];
+            let payload = json!({"finding_id": id, "title": format!("Load finding {sent}"), "severity": severity});
+            let envelope = envelope::thin(
+                "finding_updated",
+                Some("c-acme"),
+                Subject {
+                    kind: "finding",
+                    id: &id,
+                },
+                None,
+                payload,
+            );
+            state.publish(&envelope, None);
+            sent += 1;
+        }
+    }
+}
