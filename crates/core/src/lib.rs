@@ -1,4 +1,37 @@
-//! companion-core placeholder.
+//! # companion-core
+//!
+//! The brain of PMAP Companion, shared by the tray app and `pmap-cli`. It has
+//! no Tauri or GTK dependency.
+//!
+//! It is split the way the product thinks:
+//!
+//! - [`event`] is the vocabulary: the 34 event types, severities, the thin
+//!   and rich envelopes, calendar items.
+//! - [`engine`] is a **functional core**: [`Engine::handle`] takes one
+//!   [`Input`] and the current time and returns [`Effect`]s. It owns every
+//!   product rule (preference matrix, quiet hours, dedup, storm coalescing,
+//!   the exact badge, reminders) and no sockets, timers, files or clocks, so
+//!   each rule is a table-driven unit test.
+//! - [`sse`] parses `text/event-stream` byte by byte (WHATWG rules,
+//!   comments reported for the idle watchdog) and computes reconnect delays.
+//! - [`rest`] is the HTTP client for PROTOCOL.md's endpoints.
+//! - [`store`] keeps config and the reminder ledger in atomic JSON files and
+//!   the token in the OS keyring.
+//! - [`shell`] is the **imperative shell**: the SSE supervisor (one
+//!   connection, backoff, watchdog), the runner that performs effects, and
+//!   the [`EffectSink`] through which effects reach the CLI or the tray.
 
-pub mod sse;
+pub mod engine;
+pub mod error;
 pub mod event;
+pub mod rest;
+pub mod shell;
+pub mod sse;
+pub mod store;
+
+pub use engine::{
+    ConnectionState, Effect, Engine, EngineConfig, FailureKind, Input, LocalPrefs, Popup, PopupKind, UserAction,
+};
+pub use error::{Error, Result};
+pub use event::{Envelope, EventType, Severity};
+pub use shell::EffectSink;

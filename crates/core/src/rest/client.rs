@@ -1,0 +1,188 @@
+//! The REST client: one method per PROTOCOL.md endpoint, with timeouts, the
+//! bearer header on every request, and JSON errors mapped onto [`Error`].
+
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use super::models::*;
+use super::server::{ServerUrl, Token};
+use crate::error::{Error, Result};
+
+const USER_AGENT: &str = concat!("pmap-companion/", env!("CARGO_PKG_VERSION"));
+
+/// A signed-in connection to one server.
+#[derive(Clone, Debug)]
+pub struct Client {
+    rest: reqwest::Client,
+    stream: reqwest::Client,
+    server: ServerUrl,
+    token: Token,
+}
+
+impl Client {
+    pub fn new(server: ServerUrl, token: Token) -> Result<Client> {
+        let build = |timeout: Option<Duration>| {
+            let mut builder = reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .connect_timeout(Duration::from_secs(10))
+                // Redirects could carry the bearer header elsewhere.
+                .redirect(reqwest::redirect::Policy::none());
+            if let Some(timeout) = timeout {
+                builder = builder.timeout(timeout);
+            }
+            builder.build().map_err(|e| Error::Network { server: server.to_string(), reason: e.to_string() })
+        };
+        Ok(Client { rest: build(Some(Duration::from_secs(15)))?, stream: build(None)?, server, token })
+    }
+
+    pub fn server(&self) -> &ServerUrl {
+        &self.server
+    }
+
+    pub async fn me(&self) -> Result<Me> {
+        self.get_json(&["api", "v1", "me"], &[]).await
+    }
+
+    pub async fn summary(&self) -> Result<Summary> {
+        self.get_json(&["api", "v1", "notifications", "summary"], &[]).await
+    }
+
+    pub async fn inbox(&self, query: &InboxQuery) -> Result<InboxPage> {
+        let mut params = Vec::new();
+        if let Some(limit) = query.limit {
+            params.push(("limit", limit.to_string()));
+        }
+        if let Some(cursor) = &query.cursor {
+            params.push(("cursor", cursor.clone()));
+        }
+        if let Some(read) = query.read {
+            params.push(("read", read.to_string()));
+        }
+        if let Some(event_type) = &query.event_type {
+            params.push(("event_type", event_type.clone()));
+        }
+        self.get_json(&["api", "v1", "notifications"], &params).await
+    }
+
+    pub async fn mark_read(&self, id: &str) -> Result<()> {
+        let request = self.request(Method::POST, &["api", "v1", "notifications", id, "read"]);
+        check(self.send(request).await?).await.map(drop)
+    }
+
+    pub async fn read_all(&self) -> Result<ReadAll> {
+        let request = self.request(Method::POST, &["api", "v1", "notifications", "read-all"]);
+        json(self.send(request).await?).await
+    }
+
+    pub async fn preferences(&self) -> Result<Preferences> {
+        self.get_json(&["api", "v1", "notifications", "preferences"], &[]).await
+    }
+
+    pub async fn put_preferences(&self, prefs: &Preferences) -> Result<Preferences> {
+        let request = self.request(Method::PUT, &["api", "v1", "notifications", "preferences"]).json(prefs);
+        json(self.send(request).await?).await
+    }
+
+    pub async fn calendar(&self, query: &CalendarQuery) -> Result<Calendar> {
+        let mut params = Vec::new();
+        for (key, value) in [("from", &query.from), ("to", &query.to), ("company_id", &query.company_id)] {
+            if let Some(value) = value {
+                params.push((key, value.clone()));
+            }
+        }
+        if query.mine {
+            params.push(("mine", "true".to_owned()));
+        }
+        self.get_json(&["api", "v1", "calendar"], &params).await
+    }
+
+    /// Opens the event stream (header auth, never the query parameter).
+    /// The caller inspects status and content type.
+    pub(crate) async fn open_stream(&self) -> Result<Response> {
+        let request = self
+            .stream
+            .get(self.server.endpoint(&["api", "v1", "events"]))
+            .header(header::AUTHORIZATION, self.token.bearer())
+            .header(header::ACCEPT, "text/event-stream")
+            .header(header::CACHE_CONTROL, "no-cache");
+        self.send(request).await
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, path: &[&str], params: &[(&str, String)]) -> Result<T> {
+        let request = self.request(Method::GET, path).query(params);
+        json(self.send(request).await?).await
+    }
+
+    fn request(&self, method: Method, path: &[&str]) -> RequestBuilder {
+        self.rest
+            .request(method, self.server.endpoint(path))
+            .header(header::AUTHORIZATION, self.token.bearer())
+            .header(header::ACCEPT, "application/json")
+    }
+
+    async fn send(&self, request: RequestBuilder) -> Result<Response> {
+        request.send().await.map_err(|e| Error::Network {
+            server: self.server.to_string(),
+            // Without the URL: it is the server's, but keep messages short.
+            reason: describe(&e.without_url()),
+        })
+    }
+}
+
+fn describe(error: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
+    let response = check(response).await?;
+    let bytes = response.bytes().await.map_err(|e| Error::BadResponse(describe(&e.without_url())))?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::BadResponse(e.to_string()))
+}
+
+/// Maps a non-success status and its JSON error body onto [`Error`].
+async fn check(response: Response) -> Result<Response> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after = retry_after(&response);
+    // Error bodies are small; cap what we read from a misbehaving server.
+    let body = read_capped(response, 16 * 1024).await;
+    let api: ApiError = serde_json::from_slice(&body).unwrap_or_default();
+    Err(match status {
+        StatusCode::UNAUTHORIZED => Error::Unauthorized,
+        StatusCode::FORBIDDEN => Error::Forbidden(api.message),
+        StatusCode::NOT_FOUND => Error::NotFound(api.message),
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
+            Error::Unavailable { status: status.as_u16(), retry_after }
+        }
+        s if s.is_server_error() => Error::Unavailable { status: s.as_u16(), retry_after },
+        s => Error::Rejected { status: s.as_u16(), code: api.error, message: api.message },
+    })
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare for APIs; ignored).
+pub(crate) fn retry_after(response: &Response) -> Option<u64> {
+    response.headers().get(header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
+}
+
+async fn read_capped(mut response: Response, cap: usize) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        body.extend_from_slice(&chunk[..chunk.len().min(cap - body.len())]);
+        if body.len() >= cap {
+            break;
+        }
+    }
+    body
+}

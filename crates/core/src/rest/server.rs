@@ -1,0 +1,126 @@
+//! The configured server and the token used to talk to it.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use reqwest::Url;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{Error, Result};
+
+/// A personal API token. Prints as `***` in `Debug`, so it cannot reach a log
+/// by accident; the only way out is [`Token::bearer`], used for the header.
+#[derive(Clone)]
+pub struct Token(SecretString);
+
+impl Token {
+    /// Trims surrounding whitespace (a token pasted with a newline is common).
+    pub fn new(raw: &str) -> Option<Token> {
+        let trimmed = raw.trim();
+        (!trimmed.is_empty()).then(|| Token(SecretString::from(trimmed.to_owned())))
+    }
+
+    pub(crate) fn bearer(&self) -> String {
+        format!("Bearer {}", self.0.expose_secret())
+    }
+
+    /// The secret itself, for the keyring only.
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+/// A validated server base URL: https anywhere, plain http only on loopback
+/// (a token must never cross a network in clear text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerUrl(Url);
+
+impl ServerUrl {
+    pub fn parse(raw: &str) -> Result<ServerUrl> {
+        let bad = |reason: &str| Error::BadServerUrl { url: raw.to_owned(), reason: reason.to_owned() };
+        let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+        if url.cannot_be_a_base() || url.host_str().is_none() {
+            return Err(bad("expected something like https://pmap.example.com"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(bad("credentials in the URL are not allowed; use login"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("the server URL must not carry a query or fragment"));
+        }
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&url) => {}
+            "http" => return Err(bad("plain http is only allowed on loopback; use https")),
+            _ => return Err(bad("the scheme must be https")),
+        }
+        Ok(ServerUrl(url))
+    }
+
+    /// `scheme://host[:port]`: where deep links may point.
+    pub fn origin(&self) -> String {
+        self.0.origin().ascii_serialization()
+    }
+
+    /// An API URL: base path + fixed segments + (percent-encoded) id segments.
+    pub(crate) fn endpoint(&self, segments: &[&str]) -> Url {
+        let mut url = self.0.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+}
+
+impl fmt::Display for ServerUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str().trim_end_matches('/'))
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_debug_never_shows_the_secret() {
+        let token = Token::new("  s3cret-token\n").expect("non-empty");
+        assert_eq!(format!("{token:?}"), "Token(***)");
+        assert_eq!(token.bearer(), "Bearer s3cret-token");
+        assert!(Token::new(" \n").is_none());
+    }
+
+    #[test]
+    fn https_anywhere_and_http_only_on_loopback() {
+        for ok in ["https://pmap.example.com", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"] {
+            assert!(ServerUrl::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://pmap.example.com", "ftp://x", "pmap.example.com", "https://u:p@x.com", "https://x.com/?t=1", ""] {
+            assert!(ServerUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn endpoints_keep_a_base_path_and_encode_ids() {
+        let server = ServerUrl::parse("https://x.com/pmap/").expect("valid");
+        let url = server.endpoint(&["api", "v1", "notifications", "../../admin", "read"]);
+        assert_eq!(url.as_str(), "https://x.com/pmap/api/v1/notifications/..%2F..%2Fadmin/read");
+        assert_eq!(server.origin(), "https://x.com");
+        assert_eq!(server.to_string(), "https://x.com/pmap");
+    }
+}

@@ -1,0 +1,212 @@
+//! The imperative shell around the engine: feeds it what the supervisor, the
+//! REST client, the timer and the user produce, performs the IO effects it
+//! returns, and hands every effect to the [`EffectSink`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, mpsc};
+
+use super::clock::Clock;
+use super::sink::EffectSink;
+use super::supervisor::{StreamEvent, StreamSettings, supervise};
+use crate::engine::{ConnectionState, Effect, Engine, EngineStats, Input, UserAction};
+use crate::error::Error;
+use crate::rest::{CalendarQuery, Client};
+use crate::sse::SseItem;
+use crate::store::json_file;
+
+/// Why [`run`] returned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Exit {
+    /// The server rejected the token: sign in again.
+    SignedOut,
+    /// The stream stopped for good (403, 204, not an event stream).
+    Stopped(String),
+    /// The caller asked to stop.
+    Shutdown,
+}
+
+/// Handles the caller keeps to talk to a running shell.
+#[derive(Clone, Debug)]
+pub struct Controls {
+    actions: mpsc::Sender<UserAction>,
+    reconnect: Arc<Notify>,
+}
+
+impl Controls {
+    /// Passes a user action (pause, mark read, …) to the engine.
+    pub async fn act(&self, action: UserAction) {
+        let _ = self.actions.send(action).await;
+    }
+
+    /// Cuts a reconnect wait short (network came back, system resumed).
+    pub fn reconnect_now(&self) {
+        self.reconnect.notify_one();
+    }
+}
+
+/// Everything [`run`] needs.
+pub struct Shell<S, C> {
+    pub client: Client,
+    pub engine: Engine,
+    pub sink: S,
+    pub clock: C,
+    pub settings: StreamSettings,
+    /// Where the reminder ledger is persisted.
+    pub ledger_file: Option<PathBuf>,
+}
+
+/// Creates the control handles and the receiving ends `run` consumes.
+pub fn controls() -> (Controls, ControlInputs) {
+    let (actions, actions_rx) = mpsc::channel(64);
+    let reconnect = Arc::new(Notify::new());
+    (Controls { actions, reconnect: reconnect.clone() }, ControlInputs { actions: actions_rx, reconnect })
+}
+
+pub struct ControlInputs {
+    actions: mpsc::Receiver<UserAction>,
+    reconnect: Arc<Notify>,
+}
+
+/// Runs until signed out, stopped for good, or `shutdown` resolves. Returns
+/// the engine's counters alongside the reason.
+pub async fn run<S: EffectSink, C: Clock>(
+    shell: Shell<S, C>,
+    inputs: ControlInputs,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> (Exit, EngineStats) {
+    let Shell { client, mut engine, mut sink, clock, settings, ledger_file } = shell;
+    let ControlInputs { actions: mut action_rx, reconnect } = inputs;
+    // Small: a slow consumer pushes back on the socket (and the server drops
+    // frames for us, which the summary refetch repairs) instead of queueing
+    // up to `capacity` maximum-size frames in memory.
+    let (stream_tx, mut stream_rx) = mpsc::channel(64);
+    let supervisor = tokio::spawn(supervise(client.clone(), settings, stream_tx, reconnect));
+    let (fetched_tx, mut fetched_rx) = mpsc::channel::<Input>(16);
+    let io = Io { client, fetched: fetched_tx, ledger_file };
+    let mut timer: Option<DateTime<Utc>> = None;
+    tokio::pin!(shutdown);
+
+    let exit = loop {
+        let sleep = timer.map(|at| (at - clock.now()).to_std().unwrap_or_default());
+        let input = tokio::select! {
+            biased;
+            _ = &mut shutdown => break Exit::Shutdown,
+            event = stream_rx.recv() => match event {
+                Some(event) => match stream_input(event) {
+                    Some(input) => input,
+                    None => continue,
+                },
+                None => break terminal_exit(engine.connection()),
+            },
+            Some(input) = fetched_rx.recv() => input,
+            Some(action) = action_rx.recv() => Input::User(action),
+            _ = tokio::time::sleep(sleep.unwrap_or_default()), if sleep.is_some() => {
+                timer = None;
+                Input::Tick
+            }
+        };
+        for effect in engine.handle(input, clock.now()) {
+            match &effect {
+                Effect::ScheduleTick(at) => timer = Some(*at),
+                other => io.perform(other, &engine),
+            }
+            sink.apply(&effect);
+        }
+    };
+    supervisor.abort();
+    (exit, engine.stats().clone())
+}
+
+fn stream_input(event: StreamEvent) -> Option<Input> {
+    Some(match event {
+        StreamEvent::Connecting => Input::Connecting,
+        StreamEvent::Opened => Input::StreamOpened,
+        StreamEvent::Item(SseItem::Message(m)) => Input::Frame { event: m.event, data: m.data },
+        StreamEvent::Item(SseItem::Comment(_)) => Input::Heartbeat,
+        StreamEvent::Item(SseItem::Oversized { bytes }) => {
+            tracing::warn!(bytes, "skipped an event over the frame size cap");
+            Input::Frame { event: "message".into(), data: String::new() }
+        }
+        StreamEvent::Item(SseItem::Retry(_)) => return None,
+        StreamEvent::Failed { kind, attempt, retry_in } => {
+            let retry_at = retry_in.and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| Utc::now() + d);
+            Input::StreamFailed { kind, attempt, retry_at }
+        }
+    })
+}
+
+fn terminal_exit(state: &ConnectionState) -> Exit {
+    match state {
+        ConnectionState::SignedOut => Exit::SignedOut,
+        ConnectionState::Error(reason) => Exit::Stopped(reason.clone()),
+        other => Exit::Stopped(format!("the event stream stopped ({other:?})")),
+    }
+}
+
+/// The IO half of effect execution: REST calls run as tasks whose results
+/// come back as inputs; the ledger is written in place (it is small).
+struct Io {
+    client: Client,
+    fetched: mpsc::Sender<Input>,
+    ledger_file: Option<PathBuf>,
+}
+
+impl Io {
+    fn perform(&self, effect: &Effect, engine: &Engine) {
+        match effect {
+            Effect::FetchSummary => self.fetch(|client| async move {
+                client.summary().await.map(|s| Input::Summary { total: s.total, unread: s.unread })
+            }),
+            Effect::FetchCalendar => self.fetch(|client| async move {
+                let query = CalendarQuery { mine: true, ..CalendarQuery::default() };
+                client.calendar(&query).await.map(|c| Input::Calendar(c.items))
+            }),
+            Effect::MarkRead(id) => {
+                let id = id.clone();
+                self.call(move |client| async move { client.mark_read(&id).await })
+            }
+            Effect::MarkAllRead => self.call(|client| async move { client.read_all().await.map(drop) }),
+            Effect::PersistLedger => {
+                if let Some(path) = &self.ledger_file
+                    && let Err(error) = json_file::save(path, engine.ledger())
+                {
+                    tracing::error!(%error, "could not save the reminder ledger");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn fetch<F, Fut>(&self, request: F)
+    where
+        F: FnOnce(Client) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<Input, Error>> + Send,
+    {
+        let client = self.client.clone();
+        let fetched = self.fetched.clone();
+        tokio::spawn(async move {
+            match request(client).await {
+                Ok(input) => {
+                    let _ = fetched.send(input).await;
+                }
+                Err(error) => tracing::warn!(%error, "fetch failed; the next reconnect or refetch retries"),
+            }
+        });
+    }
+
+    fn call<F, Fut>(&self, request: F)
+    where
+        F: FnOnce(Client) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(), Error>> + Send,
+    {
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if let Err(error) = request(client).await {
+                tracing::warn!(%error, "request failed");
+            }
+        });
+    }
+}

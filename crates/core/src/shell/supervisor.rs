@@ -1,0 +1,157 @@
+//! The SSE supervisor: keeps exactly one subscription to `/api/v1/events`
+//! open, reconnecting with full-jitter backoff, and reports what happens as
+//! [`StreamEvent`]s. It holds no product rules; the engine decides what a
+//! failure means for the user.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::{Response, StatusCode, header};
+use tokio::sync::{Notify, mpsc};
+use tokio::time::Instant;
+
+use crate::engine::FailureKind;
+use crate::rest::{Client, retry_after};
+use crate::sse::backoff::{Backoff, BackoffPolicy};
+use crate::sse::{Parser, SseItem};
+
+/// Knobs with PMAP's defaults; tests shorten them.
+#[derive(Clone, Debug)]
+pub struct StreamSettings {
+    /// Nothing heard (no frame, no comment) for this long → reconnect.
+    pub idle_timeout: Duration,
+    /// Largest event data accepted; bigger events are skipped and counted.
+    pub max_frame: usize,
+    pub backoff: BackoffPolicy,
+}
+
+impl Default for StreamSettings {
+    fn default() -> Self {
+        StreamSettings { idle_timeout: Duration::from_secs(45), max_frame: 1 << 20, backoff: BackoffPolicy::default() }
+    }
+}
+
+/// What the supervisor observed, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamEvent {
+    Connecting,
+    Opened,
+    Item(SseItem),
+    /// The stream failed. `retry_in` is `None` when the supervisor has
+    /// stopped for good (401, 403, 204, not an event stream).
+    Failed { kind: FailureKind, attempt: u32, retry_in: Option<Duration> },
+}
+
+/// Runs until a terminal failure or until the receiver is dropped.
+/// `reconnect_now` cuts a backoff wait short (network change, resume).
+pub async fn supervise(client: Client, settings: StreamSettings, events: mpsc::Sender<StreamEvent>, reconnect_now: Arc<Notify>) {
+    let mut backoff = Backoff::new(settings.backoff.clone());
+    let mut server_retry: Option<Duration> = None;
+    loop {
+        if events.send(StreamEvent::Connecting).await.is_err() {
+            return;
+        }
+        let opened_at = Instant::now();
+        let outcome = match client.open_stream().await {
+            Ok(response) => match classify(&response) {
+                Opening::Stream => {
+                    if events.send(StreamEvent::Opened).await.is_err() {
+                        return;
+                    }
+                    read_stream(response, &settings, &events, &mut server_retry).await
+                }
+                Opening::Fail(failure) => failure,
+            },
+            Err(error) => Failure::retry(FailureKind::Network(error.to_string())),
+        };
+        let Some(kind) = outcome.kind else { return };
+        backoff.stream_ended_after(opened_at.elapsed());
+        let attempt = backoff.attempt() + 1;
+        if outcome.terminal {
+            let _ = events.send(StreamEvent::Failed { kind, attempt, retry_in: None }).await;
+            return;
+        }
+        let floor = outcome.retry_after.max(server_retry);
+        let delay = backoff.next_delay(rand::random::<f64>(), floor);
+        tracing::info!(?kind, attempt, delay_ms = delay.as_millis() as u64, "event stream down; reconnecting");
+        if events.send(StreamEvent::Failed { kind, attempt, retry_in: Some(delay) }).await.is_err() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = reconnect_now.notified() => {}
+            _ = events.closed() => return,
+        }
+    }
+}
+
+/// How one connection ended. `kind: None` means the receiver went away.
+struct Failure {
+    kind: Option<FailureKind>,
+    terminal: bool,
+    retry_after: Option<Duration>,
+}
+
+impl Failure {
+    fn retry(kind: FailureKind) -> Failure {
+        Failure { kind: Some(kind), terminal: false, retry_after: None }
+    }
+    fn terminal(kind: FailureKind) -> Failure {
+        Failure { kind: Some(kind), terminal: true, retry_after: None }
+    }
+    fn receiver_gone() -> Failure {
+        Failure { kind: None, terminal: true, retry_after: None }
+    }
+}
+
+enum Opening {
+    Stream,
+    Fail(Failure),
+}
+
+/// WHATWG: 200 + `text/event-stream` opens; 204 and a wrong content type
+/// stop reconnection; other statuses are PMAP's (401 signs out, 403 stops,
+/// 429/5xx retry after the server's `Retry-After`).
+fn classify(response: &Response) -> Opening {
+    let status = response.status();
+    let retry_after = retry_after(response).map(Duration::from_secs);
+    let failure = match status {
+        StatusCode::OK => {
+            let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let essence = content_type.split(';').next().unwrap_or("").trim();
+            if essence.eq_ignore_ascii_case("text/event-stream") {
+                return Opening::Stream;
+            }
+            Failure::terminal(FailureKind::Protocol(format!("not an event stream (Content-Type {content_type:?})")))
+        }
+        StatusCode::NO_CONTENT => Failure::terminal(FailureKind::Protocol("the server closed the stream for good (204)".into())),
+        StatusCode::UNAUTHORIZED => Failure::terminal(FailureKind::Unauthorized),
+        StatusCode::FORBIDDEN => Failure::terminal(FailureKind::Forbidden),
+        s => Failure { kind: Some(FailureKind::Server(s.as_u16())), terminal: false, retry_after },
+    };
+    Opening::Fail(failure)
+}
+
+async fn read_stream(response: Response, settings: &StreamSettings, events: &mpsc::Sender<StreamEvent>, server_retry: &mut Option<Duration>) -> Failure {
+    let mut body = response.bytes_stream();
+    let mut parser = Parser::new(settings.max_frame);
+    let mut items = Vec::new();
+    loop {
+        let chunk = match tokio::time::timeout(settings.idle_timeout, body.next()).await {
+            Err(_) => return Failure::retry(FailureKind::Stalled),
+            Ok(None) => return Failure::retry(FailureKind::Network("the server closed the stream".into())),
+            Ok(Some(Err(e))) => return Failure::retry(FailureKind::Network(e.without_url().to_string())),
+            Ok(Some(Ok(chunk))) => chunk,
+        };
+        parser.feed(&chunk, &mut items);
+        for item in items.drain(..) {
+            if let SseItem::Retry(ms) = item {
+                *server_retry = Some(Duration::from_millis(ms).min(settings.backoff.cap));
+            }
+            if events.send(StreamEvent::Item(item)).await.is_err() {
+                return Failure::receiver_gone();
+            }
+        }
+    }
+}

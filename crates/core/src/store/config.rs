@@ -1,0 +1,17 @@
+//! The user's settings: which server, and the local preference matrix.
+//! Never the token (see `keyring.rs`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::LocalPrefs;
+
+/// `config.json`. Every field has a default, so an older or partial file
+/// still loads.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Base URL of the PMAP server, e.g. `https://pmap.example.com`.
+    pub server: Option<String>,
+    /// Local channels (pop-up, sound), severities, quiet hours, reminders.
+    pub prefs: LocalPrefs,
+}
