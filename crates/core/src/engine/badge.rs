@@ -66,7 +66,11 @@ mod tests {
     fn badge_reports_only_changes_including_the_first() {
         let now = DateTime::from_timestamp(1_800_000_000, 0).expect("in range");
         let mut b = Badge::default();
-        assert_eq!(b.adjust(Change::Increment, now), None, "unknown stays unknown");
+        assert_eq!(
+            b.adjust(Change::Increment, now),
+            None,
+            "unknown stays unknown"
+        );
         assert_eq!(b.set_exact(0), Some(0));
         assert_eq!(b.set_exact(0), None);
         assert_eq!(b.adjust(Change::Increment, now), Some(1));

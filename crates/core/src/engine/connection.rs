@@ -13,7 +13,10 @@ use super::FailureKind;
 pub enum ConnectionState {
     Connecting,
     Live,
-    Reconnecting { attempt: u32, next_at: Option<DateTime<Utc>> },
+    Reconnecting {
+        attempt: u32,
+        next_at: Option<DateTime<Utc>>,
+    },
     /// The server rejected the token: the user must sign in again.
     SignedOut,
     /// A failure retrying will not fix; the text says what to do.
@@ -23,15 +26,24 @@ pub enum ConnectionState {
 impl ConnectionState {
     /// The state a failed attempt leaves us in. Only 401 and 403 stop the
     /// shell from retrying; everything else is worth another attempt.
-    pub fn after_failure(kind: &FailureKind, attempt: u32, retry_at: Option<DateTime<Utc>>) -> Self {
+    pub fn after_failure(
+        kind: &FailureKind,
+        attempt: u32,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Self {
         match kind {
             FailureKind::Unauthorized => ConnectionState::SignedOut,
             FailureKind::Forbidden => ConnectionState::Error(
-                "forbidden (403): this account may not receive live events; ask an admin".to_owned(),
+                "forbidden (403): this account may not receive live events; ask an admin"
+                    .to_owned(),
             ),
-            FailureKind::Network(_) | FailureKind::Server(_) | FailureKind::Protocol(_) | FailureKind::Stalled => {
-                ConnectionState::Reconnecting { attempt, next_at: retry_at }
-            }
+            FailureKind::Network(_)
+            | FailureKind::Server(_)
+            | FailureKind::Protocol(_)
+            | FailureKind::Stalled => ConnectionState::Reconnecting {
+                attempt,
+                next_at: retry_at,
+            },
         }
     }
 
@@ -48,9 +60,14 @@ impl ConnectionState {
 enum Wire {
     Connecting,
     Live,
-    Reconnecting { attempt: u32, next_at: Option<DateTime<Utc>> },
+    Reconnecting {
+        attempt: u32,
+        next_at: Option<DateTime<Utc>>,
+    },
     SignedOut,
-    Error { message: String },
+    Error {
+        message: String,
+    },
 }
 
 impl From<ConnectionState> for Wire {
@@ -58,7 +75,9 @@ impl From<ConnectionState> for Wire {
         match state {
             ConnectionState::Connecting => Wire::Connecting,
             ConnectionState::Live => Wire::Live,
-            ConnectionState::Reconnecting { attempt, next_at } => Wire::Reconnecting { attempt, next_at },
+            ConnectionState::Reconnecting { attempt, next_at } => {
+                Wire::Reconnecting { attempt, next_at }
+            }
             ConnectionState::SignedOut => Wire::SignedOut,
             ConnectionState::Error(message) => Wire::Error { message },
         }
@@ -70,7 +89,9 @@ impl From<Wire> for ConnectionState {
         match wire {
             Wire::Connecting => ConnectionState::Connecting,
             Wire::Live => ConnectionState::Live,
-            Wire::Reconnecting { attempt, next_at } => ConnectionState::Reconnecting { attempt, next_at },
+            Wire::Reconnecting { attempt, next_at } => {
+                ConnectionState::Reconnecting { attempt, next_at }
+            }
             Wire::SignedOut => ConnectionState::SignedOut,
             Wire::Error { message } => ConnectionState::Error(message),
         }
@@ -87,14 +108,23 @@ mod tests {
             (ConnectionState::Live, r#"{"state":"live"}"#),
             (ConnectionState::SignedOut, r#"{"state":"signed_out"}"#),
             (
-                ConnectionState::Reconnecting { attempt: 2, next_at: None },
+                ConnectionState::Reconnecting {
+                    attempt: 2,
+                    next_at: None,
+                },
                 r#"{"state":"reconnecting","attempt":2,"next_at":null}"#,
             ),
-            (ConnectionState::Error("x".into()), r#"{"state":"error","message":"x"}"#),
+            (
+                ConnectionState::Error("x".into()),
+                r#"{"state":"error","message":"x"}"#,
+            ),
         ];
         for (state, json) in cases {
             assert_eq!(serde_json::to_string(&state).expect("ser"), json);
-            assert_eq!(serde_json::from_str::<ConnectionState>(json).expect("de"), state);
+            assert_eq!(
+                serde_json::from_str::<ConnectionState>(json).expect("de"),
+                state
+            );
         }
     }
 
@@ -102,12 +132,34 @@ mod tests {
     fn only_auth_failures_stop_retrying() {
         let cases = [
             (FailureKind::Unauthorized, ConnectionState::SignedOut),
-            (FailureKind::Network("reset".into()), ConnectionState::Reconnecting { attempt: 3, next_at: None }),
-            (FailureKind::Server(503), ConnectionState::Reconnecting { attempt: 3, next_at: None }),
-            (FailureKind::Stalled, ConnectionState::Reconnecting { attempt: 3, next_at: None }),
+            (
+                FailureKind::Network("reset".into()),
+                ConnectionState::Reconnecting {
+                    attempt: 3,
+                    next_at: None,
+                },
+            ),
+            (
+                FailureKind::Server(503),
+                ConnectionState::Reconnecting {
+                    attempt: 3,
+                    next_at: None,
+                },
+            ),
+            (
+                FailureKind::Stalled,
+                ConnectionState::Reconnecting {
+                    attempt: 3,
+                    next_at: None,
+                },
+            ),
         ];
         for (kind, want) in cases {
-            assert_eq!(ConnectionState::after_failure(&kind, 3, None), want, "{kind:?}");
+            assert_eq!(
+                ConnectionState::after_failure(&kind, 3, None),
+                want,
+                "{kind:?}"
+            );
         }
         assert!(ConnectionState::after_failure(&FailureKind::Forbidden, 1, None).is_stopped());
     }

@@ -58,7 +58,12 @@ impl Dedup {
     }
 
     /// Whether the other side of the pair already popped up for `subject`.
-    pub fn claimed_by_other(&mut self, subject: &(String, String), side: Side, now: DateTime<Utc>) -> bool {
+    pub fn claimed_by_other(
+        &mut self,
+        subject: &(String, String),
+        side: Side,
+        now: DateTime<Utc>,
+    ) -> bool {
         match self.claims.get(subject) {
             Some((at, by)) => *by != side && (now - *at).abs() <= PAIR_WINDOW,
             None => false,
@@ -100,8 +105,12 @@ mod tests {
     #[test]
     fn repeats_are_detected_by_identity() {
         let mut d = Dedup::default();
-        let a = env(r#"{"type":"finding_updated","payload":{"finding_id":"f-1","correlation_id":"c1"}}"#);
-        let b = env(r#"{"type":"finding_updated","payload":{"finding_id":"f-1","correlation_id":"c2"}}"#);
+        let a = env(
+            r#"{"type":"finding_updated","payload":{"finding_id":"f-1","correlation_id":"c1"}}"#,
+        );
+        let b = env(
+            r#"{"type":"finding_updated","payload":{"finding_id":"f-1","correlation_id":"c2"}}"#,
+        );
         let bare = env(r#"{"type":"finding_updated","payload":{"finding_id":"f-1"}}"#);
         let row = env(r#"{"type":"notification_created","payload":{"notification":{"id":"n-1"}}}"#);
         assert!(!d.is_repeat(&a));
@@ -117,7 +126,9 @@ mod tests {
     fn the_seen_set_is_bounded() {
         let mut d = Dedup::default();
         for i in 0..10_000 {
-            let e = env(&format!(r#"{{"type":"scan_started","payload":{{"scan_id":"s","correlation_id":"{i}"}}}}"#));
+            let e = env(&format!(
+                r#"{{"type":"scan_started","payload":{{"scan_id":"s","correlation_id":"{i}"}}}}"#
+            ));
             assert!(!d.is_repeat(&e));
         }
         assert_eq!(d.seen.len(), SEEN_CAPACITY.get());

@@ -19,7 +19,9 @@ pub enum Effect {
     Notify(Popup),
     /// Play the alert sound for this event type (the wire name, or
     /// `"reminder"`). Authoritative: `Popup::sound` only mirrors it.
-    PlaySound { event_type: String },
+    PlaySound {
+        event_type: String,
+    },
     /// The unread count to show (the shell renders 1–99, `99+`, hidden at 0).
     SetBadge(u64),
     SetConnection(ConnectionState),

@@ -16,7 +16,10 @@ pub enum Input {
     /// HTTP 200 with `text/event-stream` arrived.
     StreamOpened,
     /// One SSE message: its event name (`"message"` by default) and data.
-    Frame { event: String, data: String },
+    Frame {
+        event: String,
+        data: String,
+    },
     /// A comment line (`: heartbeat`) was seen.
     Heartbeat,
     /// The stream ended or could not be opened.
@@ -26,7 +29,10 @@ pub enum Input {
         retry_at: Option<DateTime<Utc>>,
     },
     /// `GET /notifications/summary` answered.
-    Summary { total: u64, unread: u64 },
+    Summary {
+        total: u64,
+        unread: u64,
+    },
     /// `GET /calendar?mine=true` answered.
     Calendar(Vec<CalendarItem>),
     /// A `ScheduleTick` came due (or a periodic wake-up).
@@ -56,10 +62,14 @@ pub enum FailureKind {
 #[serde(tag = "action", content = "value", rename_all = "snake_case")]
 pub enum UserAction {
     /// Silence pop-ups and sounds until `until`; `None` = until `Resume`.
-    Pause { until: Option<DateTime<Utc>> },
+    Pause {
+        until: Option<DateTime<Utc>>,
+    },
     Resume,
     /// Mark one inbox row read (by id).
     MarkRead(String),
     MarkAllRead,
-    Open { url: String },
+    Open {
+        url: String,
+    },
 }

@@ -134,15 +134,35 @@ mod tests {
         let prefs = LocalPrefs::default();
         let cases = [
             (EventType::NotificationCreated, None, on(true, false)),
-            (EventType::NotificationCreated, Some(Severity::Critical), on(true, true)),
-            (EventType::FindingAssigned, Some(Severity::Urgent), on(true, true)),
-            (EventType::FindingAssigned, Some(Severity::High), on(true, false)),
+            (
+                EventType::NotificationCreated,
+                Some(Severity::Critical),
+                on(true, true),
+            ),
+            (
+                EventType::FindingAssigned,
+                Some(Severity::Urgent),
+                on(true, true),
+            ),
+            (
+                EventType::FindingAssigned,
+                Some(Severity::High),
+                on(true, false),
+            ),
             (EventType::SlaBreached, Some(Severity::High), on(true, true)),
             (EventType::SlaBreached, Some(Severity::Low), on(true, false)),
             (EventType::SlaBreached, None, on(true, true)),
             (EventType::ScanFailed, None, on(true, false)),
-            (EventType::FindingUpdated, Some(Severity::Critical), on(false, false)),
-            (EventType::Unknown("new_thing".into()), None, on(false, false)),
+            (
+                EventType::FindingUpdated,
+                Some(Severity::Critical),
+                on(false, false),
+            ),
+            (
+                EventType::Unknown("new_thing".into()),
+                None,
+                on(false, false),
+            ),
         ];
         for (ty, sev, want) in cases {
             assert_eq!(prefs.channels(&ty, sev), want, "{ty} {sev:?}");
@@ -158,11 +178,23 @@ mod tests {
         prefs.sound.insert("report_failed".into(), true);
         prefs.min_severity_popup = Severity::Medium;
         let cases = [
-            (EventType::FindingUpdated, Some(Severity::High), on(true, false)),
-            (EventType::FindingUpdated, Some(Severity::Low), on(false, false)),
+            (
+                EventType::FindingUpdated,
+                Some(Severity::High),
+                on(true, false),
+            ),
+            (
+                EventType::FindingUpdated,
+                Some(Severity::Low),
+                on(false, false),
+            ),
             (EventType::ReportReady, None, on(false, false)),
             (EventType::ReportFailed, None, on(true, true)),
-            (EventType::Unknown("new_thing".into()), None, on(true, false)),
+            (
+                EventType::Unknown("new_thing".into()),
+                None,
+                on(true, false),
+            ),
         ];
         for (ty, sev, want) in cases {
             assert_eq!(prefs.channels(&ty, sev), want, "{ty} {sev:?}");

@@ -73,7 +73,9 @@ mod hh_mm {
         let raw = String::deserialize(d)?;
         NaiveTime::parse_from_str(raw.trim(), "%H:%M")
             .or_else(|_| NaiveTime::parse_from_str(raw.trim(), "%H:%M:%S"))
-            .map_err(|_| serde::de::Error::custom(format!("expected a time like \"22:00\", got {raw:?}")))
+            .map_err(|_| {
+                serde::de::Error::custom(format!("expected a time like \"22:00\", got {raw:?}"))
+            })
     }
 }
 
@@ -91,7 +93,10 @@ mod tests {
 
     #[test]
     fn quiet_hours_cross_midnight_in_local_zone() {
-        let quiet = QuietHours { start: hm(22, 0), end: hm(7, 0) };
+        let quiet = QuietHours {
+            start: hm(22, 0),
+            end: hm(7, 0),
+        };
         let tz = chrono_tz::Europe::Berlin; // UTC+1 in winter
         let cases = [
             ("2026-01-10T20:59:00Z", false), // 21:59 local
@@ -108,16 +113,25 @@ mod tests {
 
     #[test]
     fn same_day_window_and_empty_window() {
-        let lunch = QuietHours { start: hm(12, 0), end: hm(13, 0) };
+        let lunch = QuietHours {
+            start: hm(12, 0),
+            end: hm(13, 0),
+        };
         assert!(lunch.contains(utc("2026-06-01T12:30:00Z"), chrono_tz::UTC));
         assert!(!lunch.contains(utc("2026-06-01T13:00:00Z"), chrono_tz::UTC));
-        let empty = QuietHours { start: hm(9, 0), end: hm(9, 0) };
+        let empty = QuietHours {
+            start: hm(9, 0),
+            end: hm(9, 0),
+        };
         assert!(!empty.contains(utc("2026-06-01T09:00:00Z"), chrono_tz::UTC));
     }
 
     #[test]
     fn quiet_hours_follow_the_wall_clock_across_dst() {
-        let quiet = QuietHours { start: hm(22, 0), end: hm(7, 0) };
+        let quiet = QuietHours {
+            start: hm(22, 0),
+            end: hm(7, 0),
+        };
         let tz = chrono_tz::America::New_York;
         // 06:30 local both days: EDT (UTC-4) after the March change, EST (UTC-5) before.
         assert!(quiet.contains(utc("2026-03-07T11:30:00Z"), tz));
@@ -128,21 +142,46 @@ mod tests {
 
     #[test]
     fn current_end_is_the_next_local_end_time() {
-        let quiet = QuietHours { start: hm(22, 0), end: hm(7, 0) };
+        let quiet = QuietHours {
+            start: hm(22, 0),
+            end: hm(7, 0),
+        };
         let tz = chrono_tz::Europe::Berlin;
-        assert_eq!(quiet.current_end(utc("2026-01-10T22:00:00Z"), tz), Some(utc("2026-01-11T06:00:00Z")));
-        assert_eq!(quiet.current_end(utc("2026-01-11T03:00:00Z"), tz), Some(utc("2026-01-11T06:00:00Z")));
+        assert_eq!(
+            quiet.current_end(utc("2026-01-10T22:00:00Z"), tz),
+            Some(utc("2026-01-11T06:00:00Z"))
+        );
+        assert_eq!(
+            quiet.current_end(utc("2026-01-11T03:00:00Z"), tz),
+            Some(utc("2026-01-11T06:00:00Z"))
+        );
         assert_eq!(quiet.current_end(utc("2026-01-11T12:00:00Z"), tz), None);
         // A window ending inside the spring-forward gap ends right after it.
-        let gap = QuietHours { start: hm(1, 0), end: hm(2, 30) };
-        assert_eq!(gap.current_end(utc("2026-03-29T00:30:00Z"), tz), Some(utc("2026-03-29T01:00:00Z")));
+        let gap = QuietHours {
+            start: hm(1, 0),
+            end: hm(2, 30),
+        };
+        assert_eq!(
+            gap.current_end(utc("2026-03-29T00:30:00Z"), tz),
+            Some(utc("2026-03-29T01:00:00Z"))
+        );
     }
 
     #[test]
     fn wire_format_is_hours_and_minutes() {
-        let quiet: QuietHours = serde_json::from_str(r#"{"start":"22:00","end":"07:00:00"}"#).expect("parse");
-        assert_eq!(quiet, QuietHours { start: hm(22, 0), end: hm(7, 0) });
-        assert_eq!(serde_json::to_string(&quiet).expect("ser"), r#"{"start":"22:00","end":"07:00"}"#);
+        let quiet: QuietHours =
+            serde_json::from_str(r#"{"start":"22:00","end":"07:00:00"}"#).expect("parse");
+        assert_eq!(
+            quiet,
+            QuietHours {
+                start: hm(22, 0),
+                end: hm(7, 0)
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&quiet).expect("ser"),
+            r#"{"start":"22:00","end":"07:00"}"#
+        );
         assert!(serde_json::from_str::<QuietHours>(r#"{"start":"25:00","end":"07:00"}"#).is_err());
     }
 }

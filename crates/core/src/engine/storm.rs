@@ -79,7 +79,9 @@ impl Storm {
             return None;
         }
         let held = std::mem::take(&mut self.held);
-        let only_type = (held.len() == 1).then(|| held.keys().next().cloned()).flatten();
+        let only_type = (held.len() == 1)
+            .then(|| held.keys().next().cloned())
+            .flatten();
         Some(StormSummary {
             count: held.values().sum(),
             only_type,
@@ -113,7 +115,11 @@ mod tests {
         assert_eq!(summary.only_type, Some(EventType::FindingAssigned));
         assert!(summary.urgent);
         assert_eq!(summary.sound.as_deref(), Some("finding_assigned"));
-        assert_eq!(s.close_if_over(t(11)), None, "never two summaries per window");
+        assert_eq!(
+            s.close_if_over(t(11)),
+            None,
+            "never two summaries per window"
+        );
         assert_eq!(s.due(), None);
     }
 

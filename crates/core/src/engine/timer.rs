@@ -9,12 +9,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 /// `now + delay`, saturating at the end of time.
 pub(crate) fn after(now: DateTime<Utc>, delay: TimeDelta) -> DateTime<Utc> {
-    now.checked_add_signed(delay).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    now.checked_add_signed(delay)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// `now - delay`, saturating at the start of time.
 pub(crate) fn before(now: DateTime<Utc>, delay: TimeDelta) -> DateTime<Utc> {
-    now.checked_sub_signed(delay).unwrap_or(DateTime::<Utc>::MIN_UTC)
+    now.checked_sub_signed(delay)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// A deadline that is either armed at an instant or idle.
@@ -92,7 +94,13 @@ mod tests {
 
     #[test]
     fn arithmetic_saturates_at_the_ends_of_time() {
-        assert_eq!(after(DateTime::<Utc>::MAX_UTC, TimeDelta::seconds(1)), DateTime::<Utc>::MAX_UTC);
-        assert_eq!(before(DateTime::<Utc>::MIN_UTC, TimeDelta::seconds(1)), DateTime::<Utc>::MIN_UTC);
+        assert_eq!(
+            after(DateTime::<Utc>::MAX_UTC, TimeDelta::seconds(1)),
+            DateTime::<Utc>::MAX_UTC
+        );
+        assert_eq!(
+            before(DateTime::<Utc>::MIN_UTC, TimeDelta::seconds(1)),
+            DateTime::<Utc>::MIN_UTC
+        );
     }
 }

@@ -67,7 +67,10 @@ impl Envelope {
         Ok(Decoded::Event(envelope))
     }
 
-    fn from_thin(event_type: EventType, object: &mut Map<String, Value>) -> Result<Self, DecodeError> {
+    fn from_thin(
+        event_type: EventType,
+        object: &mut Map<String, Value>,
+    ) -> Result<Self, DecodeError> {
         let payload = match object.remove("payload") {
             Some(Value::Object(map)) => map,
             Some(Value::Null) | None => Map::new(),
@@ -191,15 +194,24 @@ mod tests {
             (r#"{"payload":{}}"#, "missing type"),
             (r#"{"type":7,"payload":{}}"#, "numeric type"),
             (r#"{"type":"","payload":{}}"#, "empty type"),
-            (r#"{"type":"finding_created","payload":[1]}"#, "array payload"),
-            (r#"{"type":"finding_created","payload":"x"}"#, "string payload"),
+            (
+                r#"{"type":"finding_created","payload":[1]}"#,
+                "array payload",
+            ),
+            (
+                r#"{"type":"finding_created","payload":"x"}"#,
+                "string payload",
+            ),
+            (
+                r#"{"type":"finding_created","payload":{"n":1e400}}"#,
+                "float out of range",
+            ),
         ];
         for (input, why) in errors {
             assert!(Envelope::decode(input).is_err(), "{why}: {input:?}");
         }
         let tolerated = [
             r#"{"type":"finding_created","company_id":12,"payload":null}"#,
-            r#"{"type":"finding_created","payload":{"severity":1e400}}"#,
             r#"{"type":"finding_created","payload":{"n":123456789012345678901234567890}}"#,
             r#"{"type":"scan_failed","subject":"oops","actor":[],"data":7}"#,
             "\u{feff}{\"type\":\"report_ready\",\"payload\":{}}",

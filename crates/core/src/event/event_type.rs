@@ -231,7 +231,10 @@ mod tests {
     #[test]
     fn labels_read_as_plain_english() {
         assert_eq!(EventType::FindingAssigned.label(), "finding assigned");
-        assert_eq!(EventType::FindingAssigned.plural_label(), "findings assigned");
+        assert_eq!(
+            EventType::FindingAssigned.plural_label(),
+            "findings assigned"
+        );
         assert!(EventType::NotificationRead.is_notification());
         assert!(!EventType::FindingCreated.is_notification());
     }

@@ -108,7 +108,9 @@ impl Envelope {
     pub fn assignee_ids(&self) -> Vec<String> {
         match self.payload.get("assignee_ids") {
             Some(Value::Array(ids)) => ids.iter().filter_map(|v| string_of(Some(v))).collect(),
-            _ => string_of(self.payload.get("assignee_id")).into_iter().collect(),
+            _ => string_of(self.payload.get("assignee_id"))
+                .into_iter()
+                .collect(),
         }
     }
 }
@@ -157,30 +159,56 @@ mod tests {
     #[test]
     fn severity_comes_from_payload_or_inner_row() {
         let cases = [
-            (r#"{"type":"finding_created","payload":{"severity":"High"}}"#, Some(Severity::High)),
-            (r#"{"type":"finding_created","payload":{"severity":"bogus"}}"#, None),
-            (r#"{"type":"finding_created","payload":{"severity":3}}"#, None),
+            (
+                r#"{"type":"finding_created","payload":{"severity":"High"}}"#,
+                Some(Severity::High),
+            ),
+            (
+                r#"{"type":"finding_created","payload":{"severity":"bogus"}}"#,
+                None,
+            ),
+            (
+                r#"{"type":"finding_created","payload":{"severity":3}}"#,
+                None,
+            ),
             (r#"{"type":"scan_failed","payload":{}}"#, None),
         ];
         for (input, want) in cases {
             assert_eq!(event(input).severity(), want, "{input}");
         }
-        assert_eq!(created(r#"{"severity":"urgent"}"#).severity(), Some(Severity::Urgent));
+        assert_eq!(
+            created(r#"{"severity":"urgent"}"#).severity(),
+            Some(Severity::Urgent)
+        );
     }
 
     #[test]
     fn subject_prefers_explicit_then_derives_from_ids() {
         let cases = [
-            (r#"{"subject_type":"finding","subject_id":"f-1","scan_id":"s-1"}"#, Some(("finding", "f-1"))),
-            (r#"{"subject_type":"approval_request","subject_id":"a-1"}"#, Some(("approval", "a-1"))),
+            (
+                r#"{"subject_type":"finding","subject_id":"f-1","scan_id":"s-1"}"#,
+                Some(("finding", "f-1")),
+            ),
+            (
+                r#"{"subject_type":"approval_request","subject_id":"a-1"}"#,
+                Some(("approval", "a-1")),
+            ),
             (r#"{"scan_id":"s-9"}"#, Some(("scan", "s-9"))),
             (r#"{"report_id":42}"#, Some(("report", "42"))),
-            (r#"{"approval_request_id":"a-2"}"#, Some(("approval", "a-2"))),
-            (r#"{"subject_type":null,"asset_id":"as-1"}"#, Some(("asset", "as-1"))),
+            (
+                r#"{"approval_request_id":"a-2"}"#,
+                Some(("approval", "a-2")),
+            ),
+            (
+                r#"{"subject_type":null,"asset_id":"as-1"}"#,
+                Some(("asset", "as-1")),
+            ),
             (r#"{"title":"nothing"}"#, None),
         ];
         for (payload, want) in cases {
-            let env = event(&format!(r#"{{"type":"finding_updated","payload":{payload}}}"#));
+            let env = event(&format!(
+                r#"{{"type":"finding_updated","payload":{payload}}}"#
+            ));
             let want = want.map(|(t, i)| (t.to_owned(), i.to_owned()));
             assert_eq!(env.subject(), want, "{payload}");
         }
@@ -199,7 +227,9 @@ mod tests {
 
     #[test]
     fn read_event_names_its_notification() {
-        let env = event(r#"{"type":"notification_read","payload":{"notification_id":"n-3","user_id":"u-ben"}}"#);
+        let env = event(
+            r#"{"type":"notification_read","payload":{"notification_id":"n-3","user_id":"u-ben"}}"#,
+        );
         assert_eq!(env.notification_id().as_deref(), Some("n-3"));
         assert_eq!(env.user_id().as_deref(), Some("u-ben"));
     }
@@ -211,7 +241,9 @@ mod tests {
         );
         assert_eq!(env.assignee_ids(), ["u-ana", "7"]);
         assert_eq!(env.title().as_deref(), Some("Fallback"));
-        let single = event(r#"{"type":"finding_assigned","payload":{"assignee_id":"u-ben","assignee_ids":"u-x"}}"#);
+        let single = event(
+            r#"{"type":"finding_assigned","payload":{"assignee_id":"u-ben","assignee_ids":"u-x"}}"#,
+        );
         assert_eq!(single.assignee_ids(), ["u-ben"]);
         let none = event(r#"{"type":"finding_assigned","payload":{"title":"   "}}"#);
         assert!(none.assignee_ids().is_empty());

@@ -42,7 +42,10 @@ impl Severity {
         Severity::ALL
             .into_iter()
             .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
-            .or_else(|| s.eq_ignore_ascii_case("info").then_some(Severity::Informational))
+            .or_else(|| {
+                s.eq_ignore_ascii_case("info")
+                    .then_some(Severity::Informational)
+            })
     }
 
     /// The lowercase wire name.
@@ -135,7 +138,10 @@ mod tests {
 
     #[test]
     fn serde_is_lowercase_and_reads_any_case() {
-        assert_eq!(serde_json::to_string(&Severity::Urgent).expect("ser"), "\"urgent\"");
+        assert_eq!(
+            serde_json::to_string(&Severity::Urgent).expect("ser"),
+            "\"urgent\""
+        );
         let s: Severity = serde_json::from_str("\"MeDiUm\"").expect("de");
         assert_eq!(s, Severity::Medium);
         assert!(serde_json::from_str::<Severity>("\"nope\"").is_err());
@@ -143,7 +149,10 @@ mod tests {
 
     #[test]
     fn only_critical_and_urgent_break_through() {
-        let through: Vec<_> = Severity::ALL.into_iter().filter(|s| s.is_critical_or_urgent()).collect();
+        let through: Vec<_> = Severity::ALL
+            .into_iter()
+            .filter(|s| s.is_critical_or_urgent())
+            .collect();
         assert_eq!(through, [Severity::Critical, Severity::Urgent]);
     }
 }

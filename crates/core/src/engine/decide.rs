@@ -1,0 +1,146 @@
+//! The decision pipeline for one SSE frame: decode, ownership, dedup, badge
+//! and calendar side effects, then whether (and how) it pops up.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::badge::Change;
+use super::dedup::Side;
+use super::gate::{Gate, gate};
+use super::machine::CALENDAR_DEBOUNCE;
+use super::text::event_popup;
+use super::{Effect, Engine};
+use crate::event::{Decoded, Envelope, EventGroup, EventType, Severity};
+
+impl Engine {
+    pub(crate) fn on_frame(
+        &mut self,
+        event: &str,
+        data: &str,
+        now: DateTime<Utc>,
+        out: &mut Vec<Effect>,
+    ) {
+        self.stats.frames += 1;
+        let envelope = match Envelope::decode(data) {
+            Ok(Decoded::Event(envelope)) => envelope,
+            Ok(Decoded::Ping) => {
+                self.stats.pings += 1;
+                return;
+            }
+            Err(_) if event == "ping" => {
+                self.stats.pings += 1;
+                return;
+            }
+            Err(error) => {
+                self.stats.malformed += 1;
+                tracing::debug!(%error, len = data.len(), "skipped a malformed frame");
+                return;
+            }
+        };
+        if envelope.event_type.is_notification()
+            && envelope.user_id().as_deref() != Some(self.config.user_id.as_str())
+        {
+            self.stats.foreign_notifications += 1;
+            return;
+        }
+        if self.dedup.is_repeat(&envelope) {
+            self.stats.duplicates += 1;
+            return;
+        }
+        self.apply_to_counts(&envelope, now, out);
+        self.decide_popup(&envelope, now, out);
+    }
+
+    /// Badge and calendar follow every event, shown or not.
+    fn apply_to_counts(&mut self, envelope: &Envelope, now: DateTime<Utc>, out: &mut Vec<Effect>) {
+        match envelope.event_type {
+            EventType::NotificationCreated if !envelope.notification_is_read() => {
+                self.adjust_badge(Change::Increment, now, out);
+            }
+            EventType::NotificationCreated => {
+                self.badge.refetch.arm(now, super::badge::SUMMARY_DEBOUNCE)
+            }
+            EventType::NotificationRead => self.adjust_badge(Change::Decrement, now, out),
+            EventType::NotificationAllRead => self.adjust_badge(Change::Clear, now, out),
+            _ => {}
+        }
+        let affects_deadlines = matches!(
+            envelope.event_type.group(),
+            EventGroup::Finding | EventGroup::Sla
+        );
+        if affects_deadlines && !self.stopped() {
+            self.calendar_soon.arm(now, CALENDAR_DEBOUNCE);
+        }
+    }
+
+    fn decide_popup(&mut self, envelope: &Envelope, now: DateTime<Utc>, out: &mut Vec<Effect>) {
+        let ty = &envelope.event_type;
+        if *ty == EventType::FindingAssigned
+            && !envelope.assignee_ids().contains(&self.config.user_id)
+        {
+            // Someone else's assignment: news for them, not for us.
+            self.stats.suppressed_prefs += 1;
+            return;
+        }
+        let severity = envelope.severity();
+        let channels = self.config.prefs.channels(ty, severity);
+        if !channels.popup {
+            self.stats.suppressed_prefs += 1;
+            return;
+        }
+        let side = if *ty == EventType::NotificationCreated {
+            Side::Notification
+        } else {
+            Side::Domain
+        };
+        let subject = envelope.subject();
+        if let Some(subject) = &subject
+            && self.dedup.claimed_by_other(subject, side, now)
+        {
+            self.stats.merged += 1;
+            return;
+        }
+        let urgent = severity.is_some_and(Severity::is_critical_or_urgent);
+        match gate(&self.config, self.paused_until, now, urgent) {
+            Gate::Open => {}
+            Gate::Quiet => {
+                self.stats.suppressed_quiet += 1;
+                return;
+            }
+            Gate::Paused => {
+                self.stats.suppressed_paused += 1;
+                return;
+            }
+        }
+        if let Some(subject) = subject {
+            self.dedup.claim(subject, side, now);
+        }
+        let prefs = &self.config.prefs;
+        if !self
+            .storm
+            .admit(now, prefs.storm_max, storm_window(prefs.storm_window_secs))
+        {
+            self.storm.hold(ty, urgent, channels.sound);
+            self.stats.coalesced += 1;
+            return;
+        }
+        out.push(Effect::Notify(event_popup(
+            envelope,
+            &self.config,
+            severity,
+            channels.sound,
+        )));
+        self.stats.popups += 1;
+        if channels.sound {
+            self.stats.sounds += 1;
+            out.push(Effect::PlaySound {
+                event_type: ty.as_str().to_owned(),
+            });
+        }
+    }
+}
+
+/// The storm window, clamped to 1 s – 1 day so a bad setting can neither
+/// disable coalescing by overflow nor hold pop-ups for ever.
+fn storm_window(secs: u64) -> TimeDelta {
+    TimeDelta::seconds(i64::try_from(secs.clamp(1, 86_400)).unwrap_or(86_400))
+}

@@ -1,0 +1,49 @@
+//! The decision engine: a synchronous state machine that turns what the
+//! shell observed ([`Input`]) into what the shell should do ([`Effect`]).
+//!
+//! It owns no sockets, timers, files or clocks; `now` is always a parameter,
+//! so every rule below is tested with a table of fake times:
+//!
+//! 1. decode the frame (malformed ones are counted and skipped);
+//! 2. drop `notification_*` meant for another user;
+//! 3. drop exact repeats, and pair a `notification_created` with the domain
+//!    event it describes so one real change gives one pop-up;
+//! 4. apply the local preference matrix ([`LocalPrefs`]);
+//! 5. hold back during quiet hours and pause (critical/urgent may break through);
+//! 6. fold bursts into one storm summary per window;
+//! 7. keep the badge exact (server summary, debounced refetches);
+//! 8. track the connection state; 9. refetch the calendar;
+//! 10. fire deadline reminders once each, with a persisted ledger.
+
+mod badge;
+mod config;
+mod connection;
+mod decide;
+mod dedup;
+mod effect;
+mod gate;
+mod input;
+mod ledger;
+mod links;
+mod machine;
+mod prefs;
+mod quiet_hours;
+mod remind;
+mod reminders;
+mod stats;
+mod storm;
+mod text;
+mod timer;
+
+pub use config::EngineConfig;
+pub use connection::ConnectionState;
+pub use effect::{Effect, PAUSED_INDEFINITELY, Popup, PopupKind};
+pub use input::{FailureKind, Input, UserAction};
+pub use ledger::{LedgerEntry, ReminderLedger};
+pub use machine::Engine;
+pub use prefs::{LocalPrefs, default_popup, default_sound};
+pub use quiet_hours::QuietHours;
+pub use stats::EngineStats;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,225 @@
+//! Pop-up wording. Titles say what happened to what ("Assigned to you: SQL
+//! injection in /login"); bodies give severity and company so a glance is
+//! enough to decide whether to open it.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::links::{deep_link, inbox};
+use super::storm::StormSummary;
+use super::{EngineConfig, Popup, PopupKind};
+use crate::event::{CalendarItem, Envelope, EventType, Severity};
+
+const MAX_TITLE: usize = 120;
+const MAX_BODY: usize = 300;
+/// How many reminders a digest names before "and N more".
+const DIGEST_LINES: usize = 4;
+
+/// The pop-up for one server event.
+pub(crate) fn event_popup(
+    env: &Envelope,
+    config: &EngineConfig,
+    severity: Option<Severity>,
+    sound: bool,
+) -> Popup {
+    let subject = env.subject();
+    let what = env
+        .title()
+        .or_else(|| subject.as_ref().map(|(_, id)| id.clone()));
+    let title = match (&env.event_type, what) {
+        (EventType::NotificationCreated, Some(what)) => what,
+        (EventType::NotificationCreated, None) => "New notification".to_owned(),
+        (ty, Some(what)) => format!("{}: {what}", headline(ty)),
+        (ty, None) => headline(ty),
+    };
+    let meta = meta_line(
+        severity,
+        env.company_id.as_deref().map(|id| config.company_name(id)),
+    );
+    let body = match env.body() {
+        Some(text) if meta.is_empty() => text,
+        Some(text) => format!("{text}\n{meta}"),
+        None if meta.is_empty() => "PMAP".to_owned(),
+        None => meta,
+    };
+    Popup {
+        kind: PopupKind::Event,
+        event_type: Some(env.event_type.as_str().to_owned()),
+        title: clip(&title, MAX_TITLE),
+        body: clip(&body, MAX_BODY),
+        severity,
+        urgent: severity.is_some_and(Severity::is_critical_or_urgent),
+        url: Some(deep_link(
+            config.origin(),
+            subject.as_ref().map(|(t, i)| (t.as_str(), i.as_str())),
+        )),
+        notification_id: env
+            .notification_id()
+            .filter(|_| env.event_type == EventType::NotificationCreated),
+        sound,
+    }
+}
+
+/// "12 more findings assigned" / "12 more notifications".
+pub(crate) fn storm_popup(summary: &StormSummary, config: &EngineConfig) -> Popup {
+    let what = match (&summary.only_type, summary.count) {
+        (Some(ty), 1) => ty.label(),
+        (Some(ty), _) => ty.plural_label(),
+        (None, 1) => "notification".to_owned(),
+        (None, _) => "notifications".to_owned(),
+    };
+    Popup {
+        kind: PopupKind::StormSummary,
+        event_type: summary.only_type.as_ref().map(|ty| ty.as_str().to_owned()),
+        title: format!("{} more {what}", summary.count),
+        body: "Held back during a burst of activity; the inbox has them all.".to_owned(),
+        severity: None,
+        urgent: summary.urgent,
+        url: Some(inbox(config.origin())),
+        notification_id: None,
+        sound: summary.sound.is_some(),
+    }
+}
+
+/// "Due in 1 h: Weak TLS" with "SLA deadline · Critical · Acme Corp".
+pub(crate) fn reminder_popup(
+    item: &CalendarItem,
+    config: &EngineConfig,
+    now: DateTime<Utc>,
+) -> Popup {
+    let company = item
+        .company_name
+        .as_deref()
+        .or_else(|| item.company_id.as_deref().map(|id| config.company_name(id)));
+    let meta = meta_line(item.severity, company);
+    let body = if meta.is_empty() {
+        item.kind.display_name().to_owned()
+    } else {
+        format!("{} · {meta}", item.kind.display_name())
+    };
+    let subject = crate::event::canonical_subject_type(&item.entity_type);
+    Popup {
+        kind: PopupKind::Reminder,
+        event_type: None,
+        title: clip(&reminder_line(item, now), MAX_TITLE),
+        body: clip(&body, MAX_BODY),
+        severity: item.severity,
+        urgent: item.severity.is_some_and(Severity::is_critical_or_urgent),
+        url: Some(deep_link(
+            config.origin(),
+            Some((&subject, &item.entity_id)),
+        )),
+        notification_id: None,
+        sound: false,
+    }
+}
+
+/// One pop-up for reminders missed while the machine slept or the app was
+/// closed; it names the first few and counts the rest.
+pub(crate) fn digest_popup(items: &[&CalendarItem], now: DateTime<Utc>) -> Popup {
+    let mut lines: Vec<String> = items
+        .iter()
+        .take(DIGEST_LINES)
+        .map(|i| reminder_line(i, now))
+        .collect();
+    if items.len() > DIGEST_LINES {
+        lines.push(format!("and {} more", items.len() - DIGEST_LINES));
+    }
+    let severity = items.iter().filter_map(|i| i.severity).max();
+    Popup {
+        kind: PopupKind::ReminderDigest,
+        event_type: None,
+        title: format!("{} deadline reminders", items.len()),
+        body: clip(&lines.join("\n"), MAX_BODY),
+        severity,
+        urgent: severity.is_some_and(Severity::is_critical_or_urgent),
+        url: None,
+        notification_id: None,
+        sound: false,
+    }
+}
+
+/// "Due in 24 h: …", "Due in 45 min: …", "Due now: …", "Overdue: …".
+fn reminder_line(item: &CalendarItem, now: DateTime<Utc>) -> String {
+    let title = if item.title.trim().is_empty() {
+        item.kind.display_name()
+    } else {
+        item.title.as_str()
+    };
+    format!("{}: {title}", due_phrase(item.at - now))
+}
+
+fn due_phrase(remaining: TimeDelta) -> String {
+    let minutes = (remaining.num_seconds() as f64 / 60.0).round() as i64;
+    match minutes {
+        m if m < -1 => "Overdue".to_owned(),
+        m if m < 1 => "Due now".to_owned(),
+        m if m < 60 => format!("Due in {m} min"),
+        m if m < 48 * 60 => format!("Due in {} h", (m as f64 / 60.0).round() as i64),
+        m => format!("Due in {} days", (m as f64 / 1440.0).round() as i64),
+    }
+}
+
+/// What the pop-up's title is about, for each kind of event.
+fn headline(ty: &EventType) -> String {
+    match ty {
+        EventType::FindingAssigned => "Assigned to you".to_owned(),
+        EventType::FindingCreated => "New finding".to_owned(),
+        EventType::FindingCommentAdded => "New comment".to_owned(),
+        other => capitalize(&other.label()),
+    }
+}
+
+/// "Critical · Acme Corp", leaving out what is unknown.
+fn meta_line(severity: Option<Severity>, company: Option<&str>) -> String {
+    [severity.map(Severity::display_name), company]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// Cuts at a character boundary so a hostile title cannot flood the desktop.
+fn clip(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_phrases_round_to_human_units() {
+        let cases = [
+            (TimeDelta::hours(24), "Due in 24 h"),
+            (TimeDelta::minutes(24 * 60 - 3), "Due in 24 h"),
+            (TimeDelta::hours(1), "Due in 1 h"),
+            (TimeDelta::minutes(45), "Due in 45 min"),
+            (TimeDelta::seconds(10), "Due now"),
+            (TimeDelta::seconds(-50), "Due now"),
+            (TimeDelta::minutes(-90), "Overdue"),
+            (TimeDelta::days(3), "Due in 3 days"),
+        ];
+        for (remaining, want) in cases {
+            assert_eq!(due_phrase(remaining), want, "{remaining}");
+        }
+    }
+
+    #[test]
+    fn long_text_is_clipped_on_a_char_boundary() {
+        assert_eq!(clip("ééé", 2), "éé…");
+        assert_eq!(clip("ok", 2), "ok");
+        assert_eq!(capitalize("sLA"), "SLA");
+        assert_eq!(headline(&EventType::SlaBreached), "SLA breached");
+        assert_eq!(headline(&EventType::Unknown("ci_thing".into())), "Ci thing");
+    }
+}
