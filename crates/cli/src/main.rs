@@ -1,1 +1,83 @@
-fn main() {}
+//! `pmap-cli`: the headless face of PMAP Companion.
+//!
+//! Same core as the tray app (`companion-core`): `watch` keeps the one SSE
+//! subscription open and prints the engine's decisions; the other commands
+//! are thin REST calls with a readable table or `--format json` output.
+//! Each subcommand lives in its own file under `commands/`.
+
+mod commands;
+mod context;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::output::Format;
+
+#[derive(Debug, Parser)]
+#[command(name = "pmap-cli", version, about = "PMAP Companion from a terminal")]
+struct Cli {
+    /// PMAP server base URL (default: from config, set by `login`).
+    #[arg(long, global = true, env = "PMAP_SERVER")]
+    server: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a token (read from stdin or a prompt) and store it in the OS keyring.
+    Login(commands::login::Args),
+    /// Delete the stored token.
+    Logout,
+    /// Show the server, who is signed in, and the unread count.
+    Status,
+    /// Keep the event stream open and print one line per decision.
+    Watch(commands::watch::Args),
+    /// List inbox notifications, newest first.
+    Inbox(commands::inbox::Args),
+    /// Mark one notification read.
+    Read { id: String },
+    /// Mark every notification read.
+    ReadAll,
+    /// Show personal deadlines (or, with --all-kinds, the operations calendar).
+    Calendar(commands::calendar::Args),
+    /// Show or change notification preferences.
+    #[command(subcommand)]
+    Prefs(commands::prefs::Command),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let result = match cli.command {
+        Command::Login(args) => commands::login::run(cli.server, cli.format, args).await,
+        Command::Logout => commands::logout::run(cli.server, cli.format).await,
+        Command::Status => commands::status::run(cli.server, cli.format).await,
+        Command::Watch(args) => commands::watch::run(cli.server, cli.format, args).await,
+        Command::Inbox(args) => commands::inbox::run(cli.server, cli.format, args).await,
+        Command::Read { id } => commands::read::one(cli.server, cli.format, &id).await,
+        Command::ReadAll => commands::read::all(cli.server, cli.format).await,
+        Command::Calendar(args) => commands::calendar::run(cli.server, cli.format, args).await,
+        Command::Prefs(command) => commands::prefs::run(cli.server, cli.format, command).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("pmap-cli: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr (stdout is for results), quiet unless `RUST_LOG` says.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}

@@ -1,0 +1,11 @@
+//! One file per subcommand.
+
+pub mod calendar;
+pub mod inbox;
+pub mod login;
+pub mod logout;
+pub mod prefs;
+pub mod read;
+pub mod status;
+pub mod watch;
+mod watch_output;

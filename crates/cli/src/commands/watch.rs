@@ -1,0 +1,148 @@
+//! `watch`: keep the one event subscription open and print each decision
+//! of the engine (`--format json`: one object per line), or with `--raw`
+//! every SSE message the parser produced, before any decoding.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use companion_core::engine::{Engine, EngineConfig, ReminderLedger};
+use companion_core::rest::Client;
+use companion_core::shell::{self, Exit, Shell, StreamEvent, StreamSettings, SystemClock};
+use companion_core::sse::SseItem;
+use companion_core::sse::backoff::BackoffPolicy;
+use companion_core::store::json_file;
+use serde_json::json;
+use tokio::sync::{Notify, mpsc};
+
+use super::watch_output::{EffectPrinter, local_time_zone};
+use crate::context::Context;
+use crate::output::{self, Format};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print every SSE message (`{"event","data","id"}`) instead of decisions.
+    #[arg(long)]
+    raw: bool,
+    /// Seconds without a byte (frame or heartbeat) before reconnecting.
+    #[arg(long, default_value_t = 45.0, hide = true)]
+    idle_timeout: f64,
+    /// First reconnect delay ceiling, in seconds.
+    #[arg(long, default_value_t = 0.5, hide = true)]
+    backoff_base: f64,
+    /// Largest reconnect delay, in seconds.
+    #[arg(long, default_value_t = 60.0, hide = true)]
+    backoff_max: f64,
+    /// Largest accepted event, in bytes.
+    #[arg(long, default_value_t = 1 << 20, hide = true)]
+    max_frame: usize,
+}
+
+impl Args {
+    fn settings(&self) -> Result<StreamSettings> {
+        let secs = |name: &str, value: f64| {
+            Duration::try_from_secs_f64(value).with_context(|| format!("--{name} must be a positive number of seconds"))
+        };
+        Ok(StreamSettings {
+            idle_timeout: secs("idle-timeout", self.idle_timeout)?,
+            max_frame: self.max_frame,
+            backoff: BackoffPolicy {
+                base: secs("backoff-base", self.backoff_base)?,
+                cap: secs("backoff-max", self.backoff_max)?,
+                ..BackoffPolicy::default()
+            },
+        })
+    }
+}
+
+pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<ExitCode> {
+    let ctx = Context::load(server)?;
+    let client = ctx.client().await?;
+    let settings = args.settings()?;
+    if args.raw {
+        return raw(client, settings).await;
+    }
+    let me = client.me().await.with_context(|| format!("could not start watching {}", ctx.server))?;
+    let config = EngineConfig {
+        user_id: me.id.clone(),
+        server_origin: ctx.server.origin(),
+        companies: me.companies.iter().map(|c| (c.id.clone(), c.name.clone())).collect(),
+        prefs: ctx.config.prefs.clone(),
+        time_zone: local_time_zone(),
+    };
+    let ledger: ReminderLedger = json_file::load_or_default(&ctx.paths.ledger_file)?;
+    if format == Format::Text {
+        output::line(&format!("Watching {} as {} (Ctrl-C to stop)", ctx.server, me.name));
+    }
+    let (_controls, inputs) = shell::controls();
+    let shell = Shell {
+        client,
+        engine: Engine::new(config, ledger),
+        sink: EffectPrinter::new(format),
+        clock: SystemClock,
+        settings,
+        ledger_file: Some(ctx.paths.ledger_file.clone()),
+    };
+    let (exit, stats) = shell::run(shell, inputs, shutdown_signal()).await;
+    if format == Format::Json {
+        output::json_line(&json!({ "stats": stats }));
+    }
+    Ok(match exit {
+        Exit::Shutdown => ExitCode::SUCCESS,
+        Exit::SignedOut => {
+            eprintln!("pmap-cli: signed out: the server rejected the token (401); run `pmap-cli login` again");
+            ExitCode::from(3)
+        }
+        Exit::Stopped(reason) => {
+            eprintln!("pmap-cli: the event stream stopped: {reason}");
+            ExitCode::from(4)
+        }
+    })
+}
+
+/// `--raw`: the supervisor alone, printing parser output.
+async fn raw(client: Client, settings: StreamSettings) -> Result<ExitCode> {
+    let (tx, mut rx) = mpsc::channel(64);
+    let supervisor = tokio::spawn(shell::supervise(client, settings, tx, Arc::new(Notify::new())));
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    let code = loop {
+        tokio::select! {
+            _ = &mut shutdown => break ExitCode::SUCCESS,
+            event = rx.recv() => match event {
+                Some(StreamEvent::Item(SseItem::Message(message))) => output::json_line(&message),
+                Some(StreamEvent::Failed { kind, retry_in: None, .. }) => {
+                    eprintln!("pmap-cli: the event stream stopped: {kind:?}");
+                    break ExitCode::from(4);
+                }
+                Some(_) => {}
+                None => break ExitCode::from(4),
+            },
+        }
+    };
+    supervisor.abort();
+    Ok(code)
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,97 @@
+//! Human tables and JSON output.
+
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Prints one JSON value on one line and flushes (watch output is read
+/// line by line by scripts and tests).
+pub fn json_line(value: &impl Serialize) {
+    let mut out = std::io::stdout().lock();
+    if serde_json::to_writer(&mut out, value).is_ok() {
+        let _ = writeln!(out);
+        let _ = out.flush();
+    }
+}
+
+/// Prints a plain line and flushes.
+pub fn line(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
+}
+
+/// A left-aligned table: column widths fit the widest cell (in chars),
+/// the last column is not padded.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let render = |cells: Vec<&str>| {
+        let last = cells.len().saturating_sub(1);
+        let mut text = String::new();
+        for (i, cell) in cells.into_iter().enumerate() {
+            text.push_str(cell);
+            if i < last {
+                text.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            }
+        }
+        text.trim_end().to_owned()
+    };
+    line(&render(headers.to_vec()));
+    for row in rows {
+        line(&render(row.iter().map(String::as_str).collect()));
+    }
+}
+
+/// "3 min ago", "in 2 h", "5 d ago": enough to scan a list.
+pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - at).num_seconds();
+    let (n, unit) = match secs.unsigned_abs() {
+        s if s < 60 => return "just now".to_owned(),
+        s if s < 3600 => (s / 60, "min"),
+        s if s < 86_400 => (s / 3600, "h"),
+        s => (s / 86_400, "d"),
+    };
+    if secs >= 0 { format!("{n} {unit} ago") } else { format!("in {n} {unit}") }
+}
+
+/// Cuts long text to `max` chars with an ellipsis.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(max.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = Utc::now();
+        assert_eq!(relative(now, now), "just now");
+        assert_eq!(relative(now - chrono::Duration::minutes(3), now), "3 min ago");
+        assert_eq!(relative(now + chrono::Duration::hours(2), now), "in 2 h");
+        assert_eq!(relative(now - chrono::Duration::days(5), now), "5 d ago");
+    }
+
+    #[test]
+    fn clip_keeps_short_text_and_marks_cuts() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("abcdefghijkl", 5), "abcd…");
+    }
+}
