@@ -109,7 +109,8 @@ mod tests {
 
     #[test]
     fn preference_lookup_namespaced_beats_legacy_and_missing_is_enabled() {
-        let cases: [(&[(&str, bool)], &str, &str, bool); 7] = [
+        type Case<'a> = (&'a [(&'a str, bool)], &'a str, &'a str, bool);
+        let cases: [Case<'_>; 7] = [
             (&[], "in_app", "finding_assigned", true),
             (
                 &[("finding_assigned", false)],
