@@ -230,3 +230,50 @@ pub(crate) async fn rate(state: AppState, rate: f64, mut shutdown: watch::Receiv
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_activity_respects_the_in_app_preference() {
+        let state = AppState::new(Duration::from_secs(20), 16);
+        let off = [
+            ("in_app.finding_assigned".to_string(), false),
+            ("sla_breached".to_string(), false),
+        ];
+        state
+            .preferences()
+            .insert("u-ana".to_string(), off.into_iter().collect());
+        let (ana_before, _) = state.inbox().summary("u-ana");
+        let (ben_before, _) = state.inbox().summary("u-ben");
+        let mut rng = StdRng::seed_from_u64(7);
+        for serial in 0..300 {
+            act(&state, &mut rng, serial);
+        }
+        let query = crate::inbox::PageQuery {
+            limit: 100,
+            ..Default::default()
+        };
+        let fresh = |user: &str, before: usize| {
+            let page = state.inbox().page(user, &query);
+            let (total, _) = state.inbox().summary(user);
+            page.items
+                .into_iter()
+                .take(total - before)
+                .collect::<Vec<_>>()
+        };
+        let ana_rows = fresh("u-ana", ana_before);
+        assert!(!ana_rows.is_empty(), "ana still gets other rows");
+        assert!(
+            ana_rows
+                .iter()
+                .all(|r| r.event_type != "finding_assigned" && r.event_type != "sla_breached")
+        );
+        let ben_rows = fresh("u-ben", ben_before);
+        assert!(
+            ben_rows.iter().any(|r| r.event_type == "finding_assigned"),
+            "ben's defaults are on"
+        );
+    }
+}

@@ -285,3 +285,49 @@ async fn raw_text_and_floods_reach_the_streams() {
     }
     assert_eq!(subjects.len(), 50, "distinct subjects");
 }
+
+#[tokio::test]
+async fn rate_load_streams_acme_updates_with_increasing_ids() {
+    let config = pmap_sim::SimConfig {
+        rate: Some(200.0),
+        ..pmap_sim::SimConfig::default()
+    };
+    let sim = common::start(config).await;
+    let mut ana = sim.stream("demo-ana").await;
+    let mut last: Option<u64> = None;
+    let started = Instant::now();
+    for _ in 0..40 {
+        let event = ana.next_event().await;
+        assert_eq!(event["type"], "finding_updated");
+        assert_eq!(event["company_id"], "c-acme");
+        let id = event["payload"]["subject_id"]
+            .as_str()
+            .and_then(|s| s.strip_prefix("f-rate-"))
+            .and_then(|n| n.parse::<u64>().ok());
+        let id = id.expect("subject ids are f-rate-<n>");
+        assert!(
+            last.is_none_or(|prev| id == prev + 1),
+            "ids increase by one: {last:?} then {id}"
+        );
+        last = Some(id);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "about 200 events/s"
+    );
+    let mut ben = sim.stream("demo-ben").await;
+    sim.sim.shutdown().await;
+    ben.expect_closed().await;
+}
+
+#[tokio::test]
+async fn raw_frames_can_be_five_mebibytes_and_start_with_a_bom() {
+    let sim = start_control(Duration::from_secs(20), 256).await;
+    let mut ana = sim.stream("demo-ana").await;
+    let big = format!("\u{feff}data: {}\n\n", "y".repeat(5 * 1024 * 1024));
+    let answer = sim.control("/_sim/raw", json!({"text": big})).await;
+    assert_eq!(answer["delivered"], 1);
+    let block = ana.next_block().await.expect("the big frame");
+    assert_eq!(block.len() + 2, big.len());
+    assert!(block.starts_with("\u{feff}data: yyy"));
+}
