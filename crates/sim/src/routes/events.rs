@@ -38,9 +38,21 @@ pub(crate) async fn events(
         tracing::info!(user = user.id, "stream refused: scope unavailable");
         return ApiError::scope_unavailable().into_response();
     }
+    let subscription = state
+        .hub()
+        .subscribe(user.id, token.clone(), user.scope.clone());
+    // A revoke or scope fault that landed between the checks above and the
+    // subscription closed the streams it saw, not this one: check again.
+    if state.authenticate(&token).is_none() {
+        counters.unauthorized.fetch_add(1, Ordering::Relaxed);
+        return ApiError::unauthorized().into_response();
+    }
+    if state.scope_failed(user.id) {
+        counters.unavailable.fetch_add(1, Ordering::Relaxed);
+        return ApiError::scope_unavailable().into_response();
+    }
     counters.ok.fetch_add(1, Ordering::Relaxed);
     counters.opened.fetch_add(1, Ordering::Relaxed);
-    let subscription = state.hub().subscribe(user.id, token, user.scope.clone());
     tracing::info!(
         connection = subscription.id,
         user = user.id,
