@@ -4,7 +4,7 @@
 //! stdout once ready; logs go to stderr (`RUST_LOG`, default `info`).
 //! SIGINT and SIGTERM shut down gracefully with exit status 0.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -59,6 +59,7 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )

@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -20,10 +20,17 @@ async fn binary_prints_its_url_streams_and_exits_zero_on_sigterm() {
             "--heartbeat-secs",
             "0.2",
         ])
+        .env("RUST_LOG", "debug")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("binary starts");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let logs = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
     let stdout = child.stdout.take().expect("piped stdout");
     let line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
@@ -64,6 +71,12 @@ async fn binary_prints_its_url_streams_and_exits_zero_on_sigterm() {
         );
     }
 
+    let query = reqwest::get(format!("{url}/api/v1/events?access_token=demo-ben"))
+        .await
+        .expect("answered");
+    assert_eq!(query.status(), 200);
+    drop(query);
+
     let pid = child.id().to_string();
     let killed = Command::new("kill")
         .args(["-TERM", &pid])
@@ -80,4 +93,10 @@ async fn binary_prints_its_url_streams_and_exits_zero_on_sigterm() {
     .expect("wait works");
     assert!(status.success(), "exit status {status:?}");
     sse.expect_closed().await;
+    let logs = logs.join().expect("stderr reader");
+    assert!(logs.contains("stream opened"), "logs go to stderr");
+    assert!(
+        !logs.contains("demo-ana") && !logs.contains("demo-ben"),
+        "tokens never logged"
+    );
 }
