@@ -20,7 +20,11 @@ impl Context {
             "no server configured: pass --server https://pmap.example.com, set PMAP_SERVER, or run login",
         )?;
         let server = ServerUrl::parse(&raw)?;
-        Ok(Context { paths, config, server })
+        Ok(Context {
+            paths,
+            config,
+            server,
+        })
     }
 
     pub async fn client(&self) -> Result<Client> {

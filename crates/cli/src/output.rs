@@ -63,7 +63,11 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
         s if s < 86_400 => (s / 3600, "h"),
         s => (s / 86_400, "d"),
     };
-    if secs >= 0 { format!("{n} {unit} ago") } else { format!("in {n} {unit}") }
+    if secs >= 0 {
+        format!("{n} {unit} ago")
+    } else {
+        format!("in {n} {unit}")
+    }
 }
 
 /// Cuts long text to `max` chars with an ellipsis.
@@ -84,7 +88,10 @@ mod tests {
     fn relative_times_read_naturally() {
         let now = Utc::now();
         assert_eq!(relative(now, now), "just now");
-        assert_eq!(relative(now - chrono::Duration::minutes(3), now), "3 min ago");
+        assert_eq!(
+            relative(now - chrono::Duration::minutes(3), now),
+            "3 min ago"
+        );
         assert_eq!(relative(now + chrono::Duration::hours(2), now), "in 2 h");
         assert_eq!(relative(now - chrono::Duration::days(5), now), "5 d ago");
     }

@@ -28,7 +28,12 @@ pub struct Args {
 
 pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<ExitCode> {
     let client = Context::load(server)?.client().await?;
-    let query = CalendarQuery { from: args.from, to: args.to, company_id: args.company, mine: !args.all_kinds };
+    let query = CalendarQuery {
+        from: args.from,
+        to: args.to,
+        company_id: args.company,
+        mine: !args.all_kinds,
+    };
     let calendar = client.calendar(&query).await?;
     match format {
         Format::Json => output::json_line(&calendar),
@@ -39,7 +44,10 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
 
 fn print_table(calendar: &Calendar) {
     if calendar.items.is_empty() {
-        output::line(&format!("Nothing due between {} and {}.", calendar.from, calendar.to));
+        output::line(&format!(
+            "Nothing due between {} and {}.",
+            calendar.from, calendar.to
+        ));
         return;
     }
     let now = Utc::now();
@@ -48,13 +56,23 @@ fn print_table(calendar: &Calendar) {
         .iter()
         .map(|item| {
             let local = item.at.with_timezone(&Local);
-            let when = if item.all_day { local.format("%a %d %b").to_string() } else { local.format("%a %d %b %H:%M").to_string() };
+            let when = if item.all_day {
+                local.format("%a %d %b").to_string()
+            } else {
+                local.format("%a %d %b %H:%M").to_string()
+            };
             let overdue = item.at < now && item.kind.has_reminders();
             vec![
                 when,
-                if overdue { format!("overdue {}", output::relative(item.at, now)) } else { output::relative(item.at, now) },
+                if overdue {
+                    format!("overdue {}", output::relative(item.at, now))
+                } else {
+                    output::relative(item.at, now)
+                },
                 item.kind.display_name().to_owned(),
-                item.severity.map(|s| s.as_str().to_owned()).unwrap_or_else(|| "-".into()),
+                item.severity
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_else(|| "-".into()),
                 item.company_name.clone().unwrap_or_default(),
                 output::clip(&item.title, 60),
             ]

@@ -80,7 +80,12 @@ fn cells(row: &InboxRow, now: DateTime<Utc>) -> Vec<String> {
     let when = DateTime::parse_from_rfc3339(&row.created_at)
         .map(|t| output::relative(t.with_timezone(&Utc), now))
         .unwrap_or_else(|_| row.created_at.clone());
-    let severity = row.data.get("severity").and_then(|s| s.as_str()).unwrap_or("-").to_owned();
+    let severity = row
+        .data
+        .get("severity")
+        .and_then(|s| s.as_str())
+        .unwrap_or("-")
+        .to_owned();
     vec![
         if row.read { " " } else { "●" }.to_owned(),
         row.id.clone(),

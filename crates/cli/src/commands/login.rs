@@ -26,8 +26,13 @@ pub async fn run(server: Option<String>, format: Format, _args: Args) -> Result<
     ctx.config.server = Some(ctx.server.to_string());
     ctx.save_config()?;
     match format {
-        Format::Json => output::json_line(&json!({"signed_in": true, "server": ctx.server.to_string(), "user": me})),
-        Format::Text => output::line(&format!("Signed in to {} as {} <{}>", ctx.server, me.name, me.email)),
+        Format::Json => output::json_line(
+            &json!({"signed_in": true, "server": ctx.server.to_string(), "user": me}),
+        ),
+        Format::Text => output::line(&format!(
+            "Signed in to {} as {} <{}>",
+            ctx.server, me.name, me.email
+        )),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -38,7 +43,10 @@ fn read_token() -> Result<Token> {
         rpassword::prompt_password("PMAP API token: ").context("could not read the token")?
     } else {
         let mut line = String::new();
-        stdin.lock().read_line(&mut line).context("could not read the token from stdin")?;
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("could not read the token from stdin")?;
         line
     };
     match Token::new(&raw) {

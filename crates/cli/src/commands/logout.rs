@@ -14,7 +14,10 @@ pub async fn run(server: Option<String>, format: Format) -> Result<ExitCode> {
     let deleted = store::delete_token(&ctx.server).await?;
     match format {
         Format::Json => output::json_line(&json!({"signed_out": true, "deleted": deleted})),
-        Format::Text if deleted => output::line(&format!("Signed out of {}; the token was deleted", ctx.server)),
+        Format::Text if deleted => output::line(&format!(
+            "Signed out of {}; the token was deleted",
+            ctx.server
+        )),
         Format::Text => output::line(&format!("No token was stored for {}", ctx.server)),
     }
     Ok(ExitCode::SUCCESS)

@@ -42,7 +42,11 @@ pub async fn run(server: Option<String>, format: Format, command: Command) -> Re
             let (channel, event_type) = parse_key(&key)?;
             match channel {
                 Some(local @ ("popup" | "sound")) => {
-                    let map = if local == "popup" { &mut ctx.config.prefs.popup } else { &mut ctx.config.prefs.sound };
+                    let map = if local == "popup" {
+                        &mut ctx.config.prefs.popup
+                    } else {
+                        &mut ctx.config.prefs.sound
+                    };
                     map.insert(event_type.as_str().to_owned(), on);
                     ctx.save_config()?;
                 }
@@ -50,7 +54,11 @@ pub async fn run(server: Option<String>, format: Format, command: Command) -> Re
                     let client = ctx.client().await?;
                     let mut prefs = client.preferences().await?;
                     prefs.preferences.insert(key.clone(), on);
-                    client.put_preferences(&Preferences { preferences: prefs.preferences }).await?;
+                    client
+                        .put_preferences(&Preferences {
+                            preferences: prefs.preferences,
+                        })
+                        .await?;
                 }
             }
             match format {
@@ -72,7 +80,10 @@ fn parse_key(key: &str) -> Result<(Option<&str>, EventType)> {
         && !["popup", "sound"].contains(&channel)
         && !SERVER_CHANNELS.contains(&channel)
     {
-        bail!("unknown channel {channel:?}: use popup, sound, {}", SERVER_CHANNELS.join(", "));
+        bail!(
+            "unknown channel {channel:?}: use popup, sound, {}",
+            SERVER_CHANNELS.join(", ")
+        );
     }
     let event_type = EventType::from_wire(type_name);
     if let EventType::Unknown(_) = event_type {
@@ -83,7 +94,11 @@ fn parse_key(key: &str) -> Result<(Option<&str>, EventType)> {
 
 /// Namespaced beats legacy; a missing key means enabled.
 fn server_cell(prefs: &BTreeMap<String, bool>, channel: &str, event_type: &str) -> bool {
-    prefs.get(&format!("{channel}.{event_type}")).or_else(|| prefs.get(event_type)).copied().unwrap_or(true)
+    prefs
+        .get(&format!("{channel}.{event_type}"))
+        .or_else(|| prefs.get(event_type))
+        .copied()
+        .unwrap_or(true)
 }
 
 fn print_grid(ctx: &Context, server_prefs: &BTreeMap<String, bool>, format: Format) {
@@ -92,14 +107,27 @@ fn print_grid(ctx: &Context, server_prefs: &BTreeMap<String, bool>, format: Form
     let mut rows = Vec::new();
     for event_type in EventType::ALL.iter() {
         let name = event_type.as_str();
-        let popup = local.popup.get(name).copied().unwrap_or_else(|| default_popup(event_type));
+        let popup = local
+            .popup
+            .get(name)
+            .copied()
+            .unwrap_or_else(|| default_popup(event_type));
         let sound = match local.sound.get(name) {
-            Some(&on) => if on { "on" } else { "off" },
+            Some(&on) => {
+                if on {
+                    "on"
+                } else {
+                    "off"
+                }
+            }
             None if default_sound(event_type, None) => "on",
             None if default_sound(event_type, Some(Severity::Critical)) => "critical",
             None => "off",
         };
-        let server: Vec<bool> = SERVER_CHANNELS.iter().map(|c| server_cell(server_prefs, c, name)).collect();
+        let server: Vec<bool> = SERVER_CHANNELS
+            .iter()
+            .map(|c| server_cell(server_prefs, c, name))
+            .collect();
         let mut cells = json!({"popup": popup, "sound": sound});
         for (channel, on) in SERVER_CHANNELS.iter().zip(&server) {
             cells[*channel] = json!(on);
@@ -111,7 +139,9 @@ fn print_grid(ctx: &Context, server_prefs: &BTreeMap<String, bool>, format: Form
         rows.push(row);
     }
     match format {
-        Format::Json => output::json_line(&json!({"grid": grid, "local": local, "server": server_prefs})),
+        Format::Json => {
+            output::json_line(&json!({"grid": grid, "local": local, "server": server_prefs}))
+        }
         Format::Text => {
             let mut headers = vec!["EVENT TYPE", "POPUP", "SOUND"];
             headers.extend(SERVER_CHANNELS.iter().map(|c| c.to_owned()));
@@ -120,7 +150,11 @@ fn print_grid(ctx: &Context, server_prefs: &BTreeMap<String, bool>, format: Form
                 "minimum severity: pop-up {}, sound {}; quiet hours: {}",
                 local.min_severity_popup.as_str(),
                 local.min_severity_sound.as_str(),
-                local.quiet_hours.as_ref().map(|q| format!("{q:?}")).unwrap_or_else(|| "off".into())
+                local
+                    .quiet_hours
+                    .as_ref()
+                    .map(|q| format!("{q:?}"))
+                    .unwrap_or_else(|| "off".into())
             ));
         }
     }
@@ -141,8 +175,11 @@ mod tests {
 
     #[test]
     fn namespaced_beats_legacy_and_missing_is_enabled() {
-        let prefs: BTreeMap<String, bool> =
-            [("email.scan_failed".to_owned(), true), ("scan_failed".to_owned(), false)].into();
+        let prefs: BTreeMap<String, bool> = [
+            ("email.scan_failed".to_owned(), true),
+            ("scan_failed".to_owned(), false),
+        ]
+        .into();
         assert!(server_cell(&prefs, "email", "scan_failed"));
         assert!(!server_cell(&prefs, "slack", "scan_failed"));
         assert!(server_cell(&prefs, "slack", "report_ready"));

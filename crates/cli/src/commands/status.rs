@@ -26,10 +26,16 @@ pub async fn run(server: Option<String>, format: Format) -> Result<ExitCode> {
         })),
         Format::Text => {
             output::line(&format!("server:    {}", ctx.server));
-            output::line(&format!("signed in: {} <{}> ({}, token from {source})", me.name, me.email, me.role));
+            output::line(&format!(
+                "signed in: {} <{}> ({}, token from {source})",
+                me.name, me.email, me.role
+            ));
             let companies: Vec<&str> = me.companies.iter().map(|c| c.name.as_str()).collect();
             output::line(&format!("companies: {}", companies.join(", ")));
-            output::line(&format!("unread:    {} of {}", summary.unread, summary.total));
+            output::line(&format!(
+                "unread:    {} of {}",
+                summary.unread, summary.total
+            ));
         }
     }
     Ok(ExitCode::SUCCESS)

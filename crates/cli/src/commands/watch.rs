@@ -42,7 +42,8 @@ pub struct Args {
 impl Args {
     fn settings(&self) -> Result<StreamSettings> {
         let secs = |name: &str, value: f64| {
-            Duration::try_from_secs_f64(value).with_context(|| format!("--{name} must be a positive number of seconds"))
+            Duration::try_from_secs_f64(value)
+                .with_context(|| format!("--{name} must be a positive number of seconds"))
         };
         Ok(StreamSettings {
             idle_timeout: secs("idle-timeout", self.idle_timeout)?,
@@ -63,17 +64,27 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
     if args.raw {
         return raw(client, settings).await;
     }
-    let me = client.me().await.with_context(|| format!("could not start watching {}", ctx.server))?;
+    let me = client
+        .me()
+        .await
+        .with_context(|| format!("could not start watching {}", ctx.server))?;
     let config = EngineConfig {
         user_id: me.id.clone(),
         server_origin: ctx.server.origin(),
-        companies: me.companies.iter().map(|c| (c.id.clone(), c.name.clone())).collect(),
+        companies: me
+            .companies
+            .iter()
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect(),
         prefs: ctx.config.prefs.clone(),
         time_zone: local_time_zone(),
     };
     let ledger: ReminderLedger = json_file::load_or_default(&ctx.paths.ledger_file)?;
     if format == Format::Text {
-        output::line(&format!("Watching {} as {} (Ctrl-C to stop)", ctx.server, me.name));
+        output::line(&format!(
+            "Watching {} as {} (Ctrl-C to stop)",
+            ctx.server, me.name
+        ));
     }
     let (_controls, inputs) = shell::controls();
     let shell = Shell {
@@ -91,7 +102,9 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
     Ok(match exit {
         Exit::Shutdown => ExitCode::SUCCESS,
         Exit::SignedOut => {
-            eprintln!("pmap-cli: signed out: the server rejected the token (401); run `pmap-cli login` again");
+            eprintln!(
+                "pmap-cli: signed out: the server rejected the token (401); run `pmap-cli login` again"
+            );
             ExitCode::from(3)
         }
         Exit::Stopped(reason) => {
@@ -104,7 +117,12 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
 /// `--raw`: the supervisor alone, printing parser output.
 async fn raw(client: Client, settings: StreamSettings) -> Result<ExitCode> {
     let (tx, mut rx) = mpsc::channel(64);
-    let supervisor = tokio::spawn(shell::supervise(client, settings, tx, Arc::new(Notify::new())));
+    let supervisor = tokio::spawn(shell::supervise(
+        client,
+        settings,
+        tx,
+        Arc::new(Notify::new()),
+    ));
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     let code = loop {

@@ -37,7 +37,9 @@ pub fn to_json(effect: &Effect) -> Value {
     match effect {
         Effect::Notify(popup) => {
             let mut value = json!({"effect": "notify"});
-            if let (Value::Object(target), Ok(Value::Object(fields))) = (&mut value, serde_json::to_value(popup)) {
+            if let (Value::Object(target), Ok(Value::Object(fields))) =
+                (&mut value, serde_json::to_value(popup))
+            {
                 target.extend(fields);
             }
             value
@@ -46,12 +48,16 @@ pub fn to_json(effect: &Effect) -> Value {
         Effect::SetBadge(unread) => json!({"effect": "badge", "unread": unread}),
         Effect::SetConnection(state) => {
             let mut value = json!({"effect": "connection"});
-            if let (Value::Object(target), Ok(Value::Object(fields))) = (&mut value, serde_json::to_value(state)) {
+            if let (Value::Object(target), Ok(Value::Object(fields))) =
+                (&mut value, serde_json::to_value(state))
+            {
                 target.extend(fields);
             }
             value
         }
-        Effect::SetPause(until) => json!({"effect": "pause", "paused": until.is_some(), "until": until}),
+        Effect::SetPause(until) => {
+            json!({"effect": "pause", "paused": until.is_some(), "until": until})
+        }
         Effect::OpenUrl(url) => json!({"effect": "open", "url": url}),
         Effect::MarkRead(id) => json!({"effect": "mark_read", "id": id}),
         Effect::MarkAllRead => json!({"effect": "mark_all_read"}),
@@ -68,7 +74,11 @@ fn to_text(effect: &Effect) -> Option<String> {
     Some(match effect {
         Effect::Notify(popup) => {
             let level = popup.severity.map(|s| s.as_str()).unwrap_or("info");
-            let link = popup.url.as_deref().map(|u| format!("  <{u}>")).unwrap_or_default();
+            let link = popup
+                .url
+                .as_deref()
+                .map(|u| format!("  <{u}>"))
+                .unwrap_or_default();
             format!("[{level}] {} — {}{link}", popup.title, popup.body)
         }
         Effect::PlaySound { event_type } => format!("(sound: {event_type})"),
@@ -76,7 +86,9 @@ fn to_text(effect: &Effect) -> Option<String> {
         Effect::SetBadge(n) => format!("badge: {n} unread"),
         Effect::SetConnection(state) => format!("connection: {}", describe(state)),
         Effect::SetPause(None) => "notifications resumed".to_owned(),
-        Effect::SetPause(Some(until)) if *until == PAUSED_INDEFINITELY => "notifications paused".to_owned(),
+        Effect::SetPause(Some(until)) if *until == PAUSED_INDEFINITELY => {
+            "notifications paused".to_owned()
+        }
         Effect::SetPause(Some(until)) => format!("notifications paused until {}", local(*until)),
         Effect::OpenUrl(url) => format!("open {url}"),
         _ => return None,
@@ -87,11 +99,17 @@ fn describe(state: &ConnectionState) -> String {
     match state {
         ConnectionState::Connecting => "connecting…".to_owned(),
         ConnectionState::Live => "live".to_owned(),
-        ConnectionState::Reconnecting { attempt, next_at: Some(at) } => {
+        ConnectionState::Reconnecting {
+            attempt,
+            next_at: Some(at),
+        } => {
             let secs = (*at - Utc::now()).num_milliseconds().max(0) as f64 / 1000.0;
             format!("reconnecting (attempt {attempt}, next try in {secs:.1} s)")
         }
-        ConnectionState::Reconnecting { attempt, next_at: None } => format!("reconnecting (attempt {attempt})"),
+        ConnectionState::Reconnecting {
+            attempt,
+            next_at: None,
+        } => format!("reconnecting (attempt {attempt})"),
         ConnectionState::SignedOut => "signed out (the token was rejected)".to_owned(),
         ConnectionState::Error(reason) => format!("stopped: {reason}"),
     }
@@ -103,7 +121,10 @@ fn local(at: DateTime<Utc>) -> String {
 
 /// `TZ` if it names a zone, else the system zone, else UTC (with a warning).
 pub fn local_time_zone() -> chrono_tz::Tz {
-    let name = std::env::var("TZ").ok().filter(|tz| !tz.is_empty()).map(|tz| tz.trim_start_matches(':').to_owned());
+    let name = std::env::var("TZ")
+        .ok()
+        .filter(|tz| !tz.is_empty())
+        .map(|tz| tz.trim_start_matches(':').to_owned());
     let name = name.or_else(|| iana_time_zone::get_timezone().ok());
     match name.as_deref().map(str::parse::<chrono_tz::Tz>) {
         Some(Ok(tz)) => tz,

@@ -1,0 +1,313 @@
+//! Test rig: a real `pmap-sim` process on an ephemeral loopback port and a
+//! real `pmap-cli watch --format json` process talking to it. Tests wait on
+//! lines the CLI prints (explicit signals), with a generous timeout only as a
+//! safety net; nothing sleeps to synchronise.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+
+/// How long any single expected signal may take before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+pub fn cli_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_pmap-cli"))
+}
+
+/// `pmap-sim` sits next to `pmap-cli` in the workspace target directory
+/// (`make test` builds the whole workspace first).
+pub fn sim_bin() -> PathBuf {
+    let path = cli_bin().with_file_name("pmap-sim");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build -p pmap-sim` (make test does)",
+        path.display()
+    );
+    path
+}
+
+/// A running simulator process.
+pub struct Sim {
+    child: Child,
+    pub addr: String,
+    args: Vec<String>,
+    http: reqwest::Client,
+}
+
+impl Sim {
+    /// Starts `pmap-sim --control` with extra flags on an ephemeral port.
+    pub async fn start(extra: &[&str]) -> Sim {
+        let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let (child, addr) = spawn_sim("127.0.0.1:0", &args).await;
+        Sim {
+            child,
+            addr,
+            args,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// SIGKILL: no graceful close, as if the server crashed.
+    pub async fn kill(&mut self) {
+        self.child.kill().await.expect("kill pmap-sim");
+    }
+
+    /// Starts a fresh process on the same port (fresh fixture state).
+    pub async fn restart(&mut self) {
+        let (child, addr) = spawn_sim(&self.addr, &self.args).await;
+        assert_eq!(addr, self.addr);
+        self.child = child;
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.url()))
+            .json(&body)
+            .send()
+            .await
+            .expect("control call");
+        let status = response.status();
+        let text = response.text().await.expect("control body");
+        assert!(status.is_success(), "{path} answered {status}: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Value {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.url()))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET");
+        assert!(
+            response.status().is_success(),
+            "{path} answered {}",
+            response.status()
+        );
+        response.json().await.expect("JSON body")
+    }
+
+    pub async fn stats(&self) -> Value {
+        self.get("/_sim/stats", "").await
+    }
+
+    pub async fn unread(&self, token: &str) -> u64 {
+        self.get("/api/v1/notifications/summary", token).await["unread"]
+            .as_u64()
+            .expect("unread")
+    }
+
+    /// Emits one thin envelope to every stream that may see it.
+    pub async fn emit(&self, envelope: Value) -> Value {
+        self.post("/_sim/emit", envelope).await
+    }
+}
+
+async fn spawn_sim(addr: &str, extra: &[String]) -> (Child, String) {
+    let mut child = Command::new(sim_bin())
+        .args(["--addr", addr, "--control"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn pmap-sim");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(PATIENCE, lines.next_line())
+        .await
+        .expect("pmap-sim reports its address in time")
+        .expect("read pmap-sim stdout")
+        .expect("pmap-sim printed a line");
+    let url = line
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    (child, url.to_owned())
+}
+
+/// A running `pmap-cli watch --format json` with its own XDG directories.
+pub struct Watch {
+    child: Child,
+    lines: mpsc::UnboundedReceiver<Value>,
+    /// Every line seen so far, in order.
+    pub seen: Vec<Value>,
+    pub home: tempfile::TempDir,
+}
+
+impl Watch {
+    pub async fn start(sim: &Sim, token: &str, extra: &[&str]) -> Watch {
+        Watch::start_in(sim, token, extra, tempfile::tempdir().expect("tempdir")).await
+    }
+
+    /// Starts with an existing home (to test what survives a restart).
+    pub async fn start_in(
+        sim: &Sim,
+        token: &str,
+        extra: &[&str],
+        home: tempfile::TempDir,
+    ) -> Watch {
+        let mut command = cli(&home);
+        command
+            .env("PMAP_TOKEN", token)
+            .args(["--server", &sim.url(), "--format", "json", "watch"])
+            .args(extra);
+        let mut child = command
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn pmap-cli");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, lines) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut reader = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = reader.next_line().await {
+                let value =
+                    serde_json::from_str(&line).unwrap_or_else(|_| json!({"unparsed": line}));
+                if tx.send(value).is_err() {
+                    break;
+                }
+            }
+        });
+        Watch {
+            child,
+            lines,
+            seen: Vec::new(),
+            home,
+        }
+    }
+
+    /// Waits for the next line matching `pred`; lines before it are kept in `seen`.
+    pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let line = tokio::time::timeout_at(deadline, self.lines.recv())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "timed out waiting for {what}; last lines: {:#?}",
+                        self.tail()
+                    )
+                })
+                .unwrap_or_else(|| {
+                    panic!(
+                        "pmap-cli exited before {what}; last lines: {:#?}",
+                        self.tail()
+                    )
+                });
+            self.seen.push(line.clone());
+            if pred(&line) {
+                return line;
+            }
+        }
+    }
+
+    pub async fn wait_live(&mut self) {
+        self.wait_for("connection live", |v| {
+            is_effect(v, "connection") && v["state"] == "live"
+        })
+        .await;
+    }
+
+    /// Waits for the badge to show `unread`.
+    pub async fn wait_badge(&mut self, unread: u64) {
+        self.wait_for(&format!("badge {unread}"), |v| {
+            is_effect(v, "badge") && v["unread"] == unread
+        })
+        .await;
+    }
+
+    /// Sends SIGTERM and waits for the exit.
+    pub async fn stop(self) -> Finished {
+        let pid = self.child.id().expect("running");
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status();
+        self.finish().await
+    }
+
+    /// Waits for the process to exit on its own.
+    pub async fn finish(mut self) -> Finished {
+        let status = tokio::time::timeout(PATIENCE, self.child.wait())
+            .await
+            .expect("pmap-cli exits")
+            .expect("wait");
+        while let Some(line) = self.lines.recv().await {
+            self.seen.push(line);
+        }
+        let stats = self
+            .seen
+            .iter()
+            .rev()
+            .find_map(|v| v.get("stats").cloned())
+            .unwrap_or(Value::Null);
+        Finished {
+            code: status.code().unwrap_or(-1),
+            stats,
+            lines: self.seen,
+            home: self.home,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    fn tail(&self) -> Vec<&Value> {
+        self.seen.iter().rev().take(12).rev().collect()
+    }
+}
+
+/// What a finished `watch` left behind.
+pub struct Finished {
+    pub code: i32,
+    /// The engine counters printed on exit.
+    pub stats: Value,
+    pub lines: Vec<Value>,
+    /// Its config/state directories, to start another run on them.
+    pub home: tempfile::TempDir,
+}
+
+/// A `pmap-cli` command with isolated config/state directories.
+pub fn cli(home: &tempfile::TempDir) -> Command {
+    let mut command = Command::new(cli_bin());
+    command
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env_remove("PMAP_TOKEN")
+        .env_remove("PMAP_SERVER")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+pub fn is_effect(value: &Value, name: &str) -> bool {
+    value["effect"] == name
+}
+
+pub fn popups(lines: &[Value]) -> Vec<&Value> {
+    lines.iter().filter(|v| is_effect(v, "notify")).collect()
+}
+
+/// A thin finding_assigned envelope for Ana in Acme.
+pub fn assigned_to_ana(id: &str, severity: &str, correlation: &str) -> Value {
+    json!({"type": "finding_assigned", "company_id": "c-acme", "payload": {
+        "finding_id": id, "title": format!("Test finding {id}"), "severity": severity,
+        "assignee_ids": ["u-ana"], "schema_version": 1, "correlation_id": correlation,
+        "subject_type": "finding", "subject_id": id, "actor_type": "user", "actor_id": "u-lee",
+        "timestamp": "2026-11-24T09:15:02.123456789Z"}})
+}
