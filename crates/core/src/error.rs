@@ -15,9 +15,16 @@ pub enum Error {
     #[error("not found (404): {0}")]
     NotFound(String),
     #[error("the server rejected the request ({status} {code}): {message}")]
-    Rejected { status: u16, code: String, message: String },
+    Rejected {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error("the server is unavailable ({status}){}", retry_hint(.retry_after))]
-    Unavailable { status: u16, retry_after: Option<u64> },
+    Unavailable {
+        status: u16,
+        retry_after: Option<u64>,
+    },
     #[error("cannot reach the server at {server}: {reason}")]
     Network { server: String, reason: String },
     #[error("the server sent a response this client cannot read: {0}")]
@@ -29,19 +36,32 @@ pub enum Error {
     #[error("the OS keyring is unavailable ({0}); the token was not stored anywhere")]
     Keyring(String),
     #[error("cannot {action} {path}: {source}")]
-    Io { action: &'static str, path: PathBuf, source: std::io::Error },
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("no configuration directory could be determined (is HOME set?)")]
     NoConfigDir,
 }
 
 fn retry_hint(retry_after: &Option<u64>) -> String {
-    retry_after.map(|s| format!(", retry in {s} s")).unwrap_or_default()
+    retry_after
+        .map(|s| format!(", retry in {s} s"))
+        .unwrap_or_default()
 }
 
 impl Error {
     /// Wraps an IO error with what was being done and to which file.
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
-        move |source| Error::Io { action, path, source }
+        move |source| Error::Io {
+            action,
+            path,
+            source,
+        }
     }
 }

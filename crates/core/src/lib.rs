@@ -30,7 +30,8 @@ pub mod sse;
 pub mod store;
 
 pub use engine::{
-    ConnectionState, Effect, Engine, EngineConfig, FailureKind, Input, LocalPrefs, Popup, PopupKind, UserAction,
+    ConnectionState, Effect, Engine, EngineConfig, FailureKind, Input, LocalPrefs, Popup,
+    PopupKind, UserAction,
 };
 pub use error::{Error, Result};
 pub use event::{Envelope, EventType, Severity};

@@ -32,9 +32,17 @@ impl Client {
             if let Some(timeout) = timeout {
                 builder = builder.timeout(timeout);
             }
-            builder.build().map_err(|e| Error::Network { server: server.to_string(), reason: e.to_string() })
+            builder.build().map_err(|e| Error::Network {
+                server: server.to_string(),
+                reason: e.to_string(),
+            })
         };
-        Ok(Client { rest: build(Some(Duration::from_secs(15)))?, stream: build(None)?, server, token })
+        Ok(Client {
+            rest: build(Some(Duration::from_secs(15)))?,
+            stream: build(None)?,
+            server,
+            token,
+        })
     }
 
     pub fn server(&self) -> &ServerUrl {
@@ -46,7 +54,8 @@ impl Client {
     }
 
     pub async fn summary(&self) -> Result<Summary> {
-        self.get_json(&["api", "v1", "notifications", "summary"], &[]).await
+        self.get_json(&["api", "v1", "notifications", "summary"], &[])
+            .await
     }
 
     pub async fn inbox(&self, query: &InboxQuery) -> Result<InboxPage> {
@@ -63,7 +72,8 @@ impl Client {
         if let Some(event_type) = &query.event_type {
             params.push(("event_type", event_type.clone()));
         }
-        self.get_json(&["api", "v1", "notifications"], &params).await
+        self.get_json(&["api", "v1", "notifications"], &params)
+            .await
     }
 
     pub async fn mark_read(&self, id: &str) -> Result<()> {
@@ -77,17 +87,24 @@ impl Client {
     }
 
     pub async fn preferences(&self) -> Result<Preferences> {
-        self.get_json(&["api", "v1", "notifications", "preferences"], &[]).await
+        self.get_json(&["api", "v1", "notifications", "preferences"], &[])
+            .await
     }
 
     pub async fn put_preferences(&self, prefs: &Preferences) -> Result<Preferences> {
-        let request = self.request(Method::PUT, &["api", "v1", "notifications", "preferences"]).json(prefs);
+        let request = self
+            .request(Method::PUT, &["api", "v1", "notifications", "preferences"])
+            .json(prefs);
         json(self.send(request).await?).await
     }
 
     pub async fn calendar(&self, query: &CalendarQuery) -> Result<Calendar> {
         let mut params = Vec::new();
-        for (key, value) in [("from", &query.from), ("to", &query.to), ("company_id", &query.company_id)] {
+        for (key, value) in [
+            ("from", &query.from),
+            ("to", &query.to),
+            ("company_id", &query.company_id),
+        ] {
             if let Some(value) = value {
                 params.push((key, value.clone()));
             }
@@ -110,7 +127,11 @@ impl Client {
         self.send(request).await
     }
 
-    async fn get_json<T: DeserializeOwned>(&self, path: &[&str], params: &[(&str, String)]) -> Result<T> {
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &[&str],
+        params: &[(&str, String)],
+    ) -> Result<T> {
         let request = self.request(Method::GET, path).query(params);
         json(self.send(request).await?).await
     }
@@ -145,7 +166,10 @@ fn describe(error: &reqwest::Error) -> String {
 
 async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
     let response = check(response).await?;
-    let bytes = response.bytes().await.map_err(|e| Error::BadResponse(describe(&e.without_url())))?;
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| Error::BadResponse(describe(&e.without_url())))?;
     serde_json::from_slice(&bytes).map_err(|e| Error::BadResponse(e.to_string()))
 }
 
@@ -163,17 +187,32 @@ async fn check(response: Response) -> Result<Response> {
         StatusCode::UNAUTHORIZED => Error::Unauthorized,
         StatusCode::FORBIDDEN => Error::Forbidden(api.message),
         StatusCode::NOT_FOUND => Error::NotFound(api.message),
-        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
-            Error::Unavailable { status: status.as_u16(), retry_after }
-        }
-        s if s.is_server_error() => Error::Unavailable { status: s.as_u16(), retry_after },
-        s => Error::Rejected { status: s.as_u16(), code: api.error, message: api.message },
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => Error::Unavailable {
+            status: status.as_u16(),
+            retry_after,
+        },
+        s if s.is_server_error() => Error::Unavailable {
+            status: s.as_u16(),
+            retry_after,
+        },
+        s => Error::Rejected {
+            status: s.as_u16(),
+            code: api.error,
+            message: api.message,
+        },
     })
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is rare for APIs; ignored).
 pub(crate) fn retry_after(response: &Response) -> Option<u64> {
-    response.headers().get(header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
+    response
+        .headers()
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 async fn read_capped(mut response: Response, cap: usize) -> Vec<u8> {

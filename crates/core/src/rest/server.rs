@@ -43,7 +43,10 @@ pub struct ServerUrl(Url);
 
 impl ServerUrl {
     pub fn parse(raw: &str) -> Result<ServerUrl> {
-        let bad = |reason: &str| Error::BadServerUrl { url: raw.to_owned(), reason: reason.to_owned() };
+        let bad = |reason: &str| Error::BadServerUrl {
+            url: raw.to_owned(),
+            reason: reason.to_owned(),
+        };
         let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
         if url.cannot_be_a_base() || url.host_str().is_none() {
             return Err(bad("expected something like https://pmap.example.com"));
@@ -107,10 +110,22 @@ mod tests {
 
     #[test]
     fn https_anywhere_and_http_only_on_loopback() {
-        for ok in ["https://pmap.example.com", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"] {
+        for ok in [
+            "https://pmap.example.com",
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+        ] {
             assert!(ServerUrl::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://pmap.example.com", "ftp://x", "pmap.example.com", "https://u:p@x.com", "https://x.com/?t=1", ""] {
+        for bad in [
+            "http://pmap.example.com",
+            "ftp://x",
+            "pmap.example.com",
+            "https://u:p@x.com",
+            "https://x.com/?t=1",
+            "",
+        ] {
             assert!(ServerUrl::parse(bad).is_err(), "{bad}");
         }
     }
@@ -119,7 +134,10 @@ mod tests {
     fn endpoints_keep_a_base_path_and_encode_ids() {
         let server = ServerUrl::parse("https://x.com/pmap/").expect("valid");
         let url = server.endpoint(&["api", "v1", "notifications", "../../admin", "read"]);
-        assert_eq!(url.as_str(), "https://x.com/pmap/api/v1/notifications/..%2F..%2Fadmin/read");
+        assert_eq!(
+            url.as_str(),
+            "https://x.com/pmap/api/v1/notifications/..%2F..%2Fadmin/read"
+        );
         assert_eq!(server.origin(), "https://x.com");
         assert_eq!(server.to_string(), "https://x.com/pmap");
     }

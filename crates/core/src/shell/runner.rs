@@ -62,7 +62,16 @@ pub struct Shell<S, C> {
 pub fn controls() -> (Controls, ControlInputs) {
     let (actions, actions_rx) = mpsc::channel(64);
     let reconnect = Arc::new(Notify::new());
-    (Controls { actions, reconnect: reconnect.clone() }, ControlInputs { actions: actions_rx, reconnect })
+    (
+        Controls {
+            actions,
+            reconnect: reconnect.clone(),
+        },
+        ControlInputs {
+            actions: actions_rx,
+            reconnect,
+        },
+    )
 }
 
 pub struct ControlInputs {
@@ -77,15 +86,29 @@ pub async fn run<S: EffectSink, C: Clock>(
     inputs: ControlInputs,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> (Exit, EngineStats) {
-    let Shell { client, mut engine, mut sink, clock, settings, ledger_file } = shell;
-    let ControlInputs { actions: mut action_rx, reconnect } = inputs;
+    let Shell {
+        client,
+        mut engine,
+        mut sink,
+        clock,
+        settings,
+        ledger_file,
+    } = shell;
+    let ControlInputs {
+        actions: mut action_rx,
+        reconnect,
+    } = inputs;
     // Small: a slow consumer pushes back on the socket (and the server drops
     // frames for us, which the summary refetch repairs) instead of queueing
     // up to `capacity` maximum-size frames in memory.
     let (stream_tx, mut stream_rx) = mpsc::channel(64);
     let supervisor = tokio::spawn(supervise(client.clone(), settings, stream_tx, reconnect));
     let (fetched_tx, mut fetched_rx) = mpsc::channel::<Input>(16);
-    let io = Io { client, fetched: fetched_tx, ledger_file };
+    let io = Io {
+        client,
+        fetched: fetched_tx,
+        ledger_file,
+    };
     let mut timer: Option<DateTime<Utc>> = None;
     tokio::pin!(shutdown);
 
@@ -124,16 +147,32 @@ fn stream_input(event: StreamEvent) -> Option<Input> {
     Some(match event {
         StreamEvent::Connecting => Input::Connecting,
         StreamEvent::Opened => Input::StreamOpened,
-        StreamEvent::Item(SseItem::Message(m)) => Input::Frame { event: m.event, data: m.data },
+        StreamEvent::Item(SseItem::Message(m)) => Input::Frame {
+            event: m.event,
+            data: m.data,
+        },
         StreamEvent::Item(SseItem::Comment(_)) => Input::Heartbeat,
         StreamEvent::Item(SseItem::Oversized { bytes }) => {
             tracing::warn!(bytes, "skipped an event over the frame size cap");
-            Input::Frame { event: "message".into(), data: String::new() }
+            Input::Frame {
+                event: "message".into(),
+                data: String::new(),
+            }
         }
         StreamEvent::Item(SseItem::Retry(_)) => return None,
-        StreamEvent::Failed { kind, attempt, retry_in } => {
-            let retry_at = retry_in.and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| Utc::now() + d);
-            Input::StreamFailed { kind, attempt, retry_at }
+        StreamEvent::Failed {
+            kind,
+            attempt,
+            retry_in,
+        } => {
+            let retry_at = retry_in
+                .and_then(|d| chrono::Duration::from_std(d).ok())
+                .map(|d| Utc::now() + d);
+            Input::StreamFailed {
+                kind,
+                attempt,
+                retry_at,
+            }
         }
     })
 }
@@ -158,17 +197,28 @@ impl Io {
     fn perform(&self, effect: &Effect, engine: &Engine) {
         match effect {
             Effect::FetchSummary => self.fetch(|client| async move {
-                client.summary().await.map(|s| Input::Summary { total: s.total, unread: s.unread })
+                client.summary().await.map(|s| Input::Summary {
+                    total: s.total,
+                    unread: s.unread,
+                })
             }),
             Effect::FetchCalendar => self.fetch(|client| async move {
-                let query = CalendarQuery { mine: true, ..CalendarQuery::default() };
-                client.calendar(&query).await.map(|c| Input::Calendar(c.items))
+                let query = CalendarQuery {
+                    mine: true,
+                    ..CalendarQuery::default()
+                };
+                client
+                    .calendar(&query)
+                    .await
+                    .map(|c| Input::Calendar(c.items))
             }),
             Effect::MarkRead(id) => {
                 let id = id.clone();
                 self.call(move |client| async move { client.mark_read(&id).await })
             }
-            Effect::MarkAllRead => self.call(|client| async move { client.read_all().await.map(drop) }),
+            Effect::MarkAllRead => {
+                self.call(|client| async move { client.read_all().await.map(drop) })
+            }
             Effect::PersistLedger => {
                 if let Some(path) = &self.ledger_file
                     && let Err(error) = json_file::save(path, engine.ledger())
@@ -192,7 +242,9 @@ impl Io {
                 Ok(input) => {
                     let _ = fetched.send(input).await;
                 }
-                Err(error) => tracing::warn!(%error, "fetch failed; the next reconnect or refetch retries"),
+                Err(error) => {
+                    tracing::warn!(%error, "fetch failed; the next reconnect or refetch retries")
+                }
             }
         });
     }

@@ -28,7 +28,11 @@ pub struct StreamSettings {
 
 impl Default for StreamSettings {
     fn default() -> Self {
-        StreamSettings { idle_timeout: Duration::from_secs(45), max_frame: 1 << 20, backoff: BackoffPolicy::default() }
+        StreamSettings {
+            idle_timeout: Duration::from_secs(45),
+            max_frame: 1 << 20,
+            backoff: BackoffPolicy::default(),
+        }
     }
 }
 
@@ -40,12 +44,21 @@ pub enum StreamEvent {
     Item(SseItem),
     /// The stream failed. `retry_in` is `None` when the supervisor has
     /// stopped for good (401, 403, 204, not an event stream).
-    Failed { kind: FailureKind, attempt: u32, retry_in: Option<Duration> },
+    Failed {
+        kind: FailureKind,
+        attempt: u32,
+        retry_in: Option<Duration>,
+    },
 }
 
 /// Runs until a terminal failure or until the receiver is dropped.
 /// `reconnect_now` cuts a backoff wait short (network change, resume).
-pub async fn supervise(client: Client, settings: StreamSettings, events: mpsc::Sender<StreamEvent>, reconnect_now: Arc<Notify>) {
+pub async fn supervise(
+    client: Client,
+    settings: StreamSettings,
+    events: mpsc::Sender<StreamEvent>,
+    reconnect_now: Arc<Notify>,
+) {
     let mut backoff = Backoff::new(settings.backoff.clone());
     let mut server_retry: Option<Duration> = None;
     loop {
@@ -69,13 +82,32 @@ pub async fn supervise(client: Client, settings: StreamSettings, events: mpsc::S
         backoff.stream_ended_after(opened_at.elapsed());
         let attempt = backoff.attempt() + 1;
         if outcome.terminal {
-            let _ = events.send(StreamEvent::Failed { kind, attempt, retry_in: None }).await;
+            let _ = events
+                .send(StreamEvent::Failed {
+                    kind,
+                    attempt,
+                    retry_in: None,
+                })
+                .await;
             return;
         }
         let floor = outcome.retry_after.max(server_retry);
         let delay = backoff.next_delay(rand::random::<f64>(), floor);
-        tracing::info!(?kind, attempt, delay_ms = delay.as_millis() as u64, "event stream down; reconnecting");
-        if events.send(StreamEvent::Failed { kind, attempt, retry_in: Some(delay) }).await.is_err() {
+        tracing::info!(
+            ?kind,
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            "event stream down; reconnecting"
+        );
+        if events
+            .send(StreamEvent::Failed {
+                kind,
+                attempt,
+                retry_in: Some(delay),
+            })
+            .await
+            .is_err()
+        {
             return;
         }
         tokio::select! {
@@ -95,13 +127,25 @@ struct Failure {
 
 impl Failure {
     fn retry(kind: FailureKind) -> Failure {
-        Failure { kind: Some(kind), terminal: false, retry_after: None }
+        Failure {
+            kind: Some(kind),
+            terminal: false,
+            retry_after: None,
+        }
     }
     fn terminal(kind: FailureKind) -> Failure {
-        Failure { kind: Some(kind), terminal: true, retry_after: None }
+        Failure {
+            kind: Some(kind),
+            terminal: true,
+            retry_after: None,
+        }
     }
     fn receiver_gone() -> Failure {
-        Failure { kind: None, terminal: true, retry_after: None }
+        Failure {
+            kind: None,
+            terminal: true,
+            retry_after: None,
+        }
     }
 }
 
@@ -118,30 +162,51 @@ fn classify(response: &Response) -> Opening {
     let retry_after = retry_after(response).map(Duration::from_secs);
     let failure = match status {
         StatusCode::OK => {
-            let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let content_type = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let essence = content_type.split(';').next().unwrap_or("").trim();
             if essence.eq_ignore_ascii_case("text/event-stream") {
                 return Opening::Stream;
             }
-            Failure::terminal(FailureKind::Protocol(format!("not an event stream (Content-Type {content_type:?})")))
+            Failure::terminal(FailureKind::Protocol(format!(
+                "not an event stream (Content-Type {content_type:?})"
+            )))
         }
-        StatusCode::NO_CONTENT => Failure::terminal(FailureKind::Protocol("the server closed the stream for good (204)".into())),
+        StatusCode::NO_CONTENT => Failure::terminal(FailureKind::Protocol(
+            "the server closed the stream for good (204)".into(),
+        )),
         StatusCode::UNAUTHORIZED => Failure::terminal(FailureKind::Unauthorized),
         StatusCode::FORBIDDEN => Failure::terminal(FailureKind::Forbidden),
-        s => Failure { kind: Some(FailureKind::Server(s.as_u16())), terminal: false, retry_after },
+        s => Failure {
+            kind: Some(FailureKind::Server(s.as_u16())),
+            terminal: false,
+            retry_after,
+        },
     };
     Opening::Fail(failure)
 }
 
-async fn read_stream(response: Response, settings: &StreamSettings, events: &mpsc::Sender<StreamEvent>, server_retry: &mut Option<Duration>) -> Failure {
+async fn read_stream(
+    response: Response,
+    settings: &StreamSettings,
+    events: &mpsc::Sender<StreamEvent>,
+    server_retry: &mut Option<Duration>,
+) -> Failure {
     let mut body = response.bytes_stream();
     let mut parser = Parser::new(settings.max_frame);
     let mut items = Vec::new();
     loop {
         let chunk = match tokio::time::timeout(settings.idle_timeout, body.next()).await {
             Err(_) => return Failure::retry(FailureKind::Stalled),
-            Ok(None) => return Failure::retry(FailureKind::Network("the server closed the stream".into())),
-            Ok(Some(Err(e))) => return Failure::retry(FailureKind::Network(e.without_url().to_string())),
+            Ok(None) => {
+                return Failure::retry(FailureKind::Network("the server closed the stream".into()));
+            }
+            Ok(Some(Err(e))) => {
+                return Failure::retry(FailureKind::Network(e.without_url().to_string()));
+            }
             Ok(Some(Ok(chunk))) => chunk,
         };
         parser.feed(&chunk, &mut items);

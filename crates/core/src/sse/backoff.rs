@@ -47,7 +47,10 @@ impl Backoff {
     /// `retry_after` is the server's `Retry-After`, which is honoured as a
     /// floor (a jittered value above it is kept, to spread a thundering herd).
     pub fn next_delay(&mut self, unit: f64, retry_after: Option<Duration>) -> Duration {
-        let exp = self.policy.base.saturating_mul(2u32.saturating_pow(self.attempt.min(31)));
+        let exp = self
+            .policy
+            .base
+            .saturating_mul(2u32.saturating_pow(self.attempt.min(31)));
         let ceiling = exp.min(self.policy.cap);
         self.attempt = self.attempt.saturating_add(1);
         let jittered = ceiling.mul_f64(unit.clamp(0.0, 1.0));
@@ -77,8 +80,13 @@ mod tests {
     #[test]
     fn ceiling_doubles_from_half_a_second_to_the_cap() {
         let mut b = backoff();
-        let ceilings: Vec<f64> = (0..10).map(|_| b.next_delay(1.0, None).as_secs_f64()).collect();
-        assert_eq!(ceilings, vec![0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]);
+        let ceilings: Vec<f64> = (0..10)
+            .map(|_| b.next_delay(1.0, None).as_secs_f64())
+            .collect();
+        assert_eq!(
+            ceilings,
+            vec![0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]
+        );
     }
 
     #[test]
@@ -101,7 +109,10 @@ mod tests {
     #[test]
     fn retry_after_is_a_floor() {
         let mut b = backoff();
-        assert_eq!(b.next_delay(0.1, Some(Duration::from_secs(5))), Duration::from_secs(5));
+        assert_eq!(
+            b.next_delay(0.1, Some(Duration::from_secs(5))),
+            Duration::from_secs(5)
+        );
     }
 
     #[test]

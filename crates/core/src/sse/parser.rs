@@ -190,7 +190,11 @@ impl Parser {
         let mut data = std::mem::take(&mut self.data);
         data.pop(); // the trailing LF
         out.push(SseItem::Message(SseMessage {
-            event: if event.is_empty() { "message".to_owned() } else { event },
+            event: if event.is_empty() {
+                "message".to_owned()
+            } else {
+                event
+            },
             data,
             id: self.last_id.clone(),
         }));

@@ -16,7 +16,11 @@ fn parse(text: &str) -> Vec<SseItem> {
 }
 
 fn msg(event: &str, data: &str, id: &str) -> SseItem {
-    SseItem::Message(SseMessage { event: event.into(), data: data.into(), id: id.into() })
+    SseItem::Message(SseMessage {
+        event: event.into(),
+        data: data.into(),
+        id: id.into(),
+    })
 }
 
 #[test]
@@ -26,7 +30,11 @@ fn data_line_then_blank_line_dispatches_a_message() {
 
 #[test]
 fn lf_cr_and_crlf_all_end_lines() {
-    let expected = vec![msg("message", "a", ""), msg("message", "b", ""), msg("message", "c", "")];
+    let expected = vec![
+        msg("message", "a", ""),
+        msg("message", "b", ""),
+        msg("message", "c", ""),
+    ];
     assert_eq!(parse("data: a\n\ndata: b\r\rdata: c\r\n\r\n"), expected);
 }
 
@@ -42,7 +50,11 @@ fn every_split_point_gives_the_same_items() {
     let whole = parse(text);
     let bytes = text.as_bytes();
     for cut in 0..=bytes.len() {
-        assert_eq!(parse_chunks(&[&bytes[..cut], &bytes[cut..]]), whole, "cut at {cut}");
+        assert_eq!(
+            parse_chunks(&[&bytes[..cut], &bytes[cut..]]),
+            whole,
+            "cut at {cut}"
+        );
     }
     let byte_by_byte: Vec<&[u8]> = bytes.chunks(1).collect();
     assert_eq!(parse_chunks(&byte_by_byte), whole);
@@ -51,17 +63,24 @@ fn every_split_point_gives_the_same_items() {
 #[test]
 fn leading_bom_is_stripped_once() {
     let bom = "\u{feff}";
-    assert_eq!(parse(&format!("{bom}data: x\n\n")), vec![msg("message", "x", "")]);
+    assert_eq!(
+        parse(&format!("{bom}data: x\n\n")),
+        vec![msg("message", "x", "")]
+    );
     // A second BOM is part of the field name, which is then unknown.
     assert_eq!(parse(&format!("{bom}{bom}data: x\n\n")), vec![]);
-    assert_eq!(parse_chunks(&[&bom.as_bytes()[..1], &bom.as_bytes()[1..], b"data: y\n\n"]), vec![
-        msg("message", "y", "")
-    ]);
+    assert_eq!(
+        parse_chunks(&[&bom.as_bytes()[..1], &bom.as_bytes()[1..], b"data: y\n\n"]),
+        vec![msg("message", "y", "")]
+    );
 }
 
 #[test]
 fn comments_are_reported_and_do_not_dispatch() {
-    assert_eq!(parse(": heartbeat\n\n"), vec![SseItem::Comment("heartbeat".into())]);
+    assert_eq!(
+        parse(": heartbeat\n\n"),
+        vec![SseItem::Comment("heartbeat".into())]
+    );
     assert_eq!(parse(":\n"), vec![SseItem::Comment(String::new())]);
 }
 
@@ -73,7 +92,10 @@ fn only_one_leading_space_after_the_colon_is_removed() {
 
 #[test]
 fn multi_line_data_is_joined_with_lf() {
-    assert_eq!(parse("data: a\ndata: b\ndata\n\n"), vec![msg("message", "a\nb\n", "")]);
+    assert_eq!(
+        parse("data: a\ndata: b\ndata\n\n"),
+        vec![msg("message", "a\nb\n", "")]
+    );
 }
 
 #[test]
@@ -83,13 +105,19 @@ fn field_without_colon_has_empty_value() {
 
 #[test]
 fn data_without_a_final_blank_line_is_discarded() {
-    assert_eq!(parse("data: complete\n\ndata: incomplete\n"), vec![msg("message", "complete", "")]);
+    assert_eq!(
+        parse("data: complete\n\ndata: incomplete\n"),
+        vec![msg("message", "complete", "")]
+    );
     assert_eq!(parse("data: no newline at all"), vec![]);
 }
 
 #[test]
 fn blank_line_without_data_resets_the_event_name() {
-    assert_eq!(parse("event: x\n\ndata: d\n\n"), vec![msg("message", "d", "")]);
+    assert_eq!(
+        parse("event: x\n\ndata: d\n\n"),
+        vec![msg("message", "d", "")]
+    );
 }
 
 #[test]
@@ -101,7 +129,14 @@ fn event_name_applies_to_one_message() {
 #[test]
 fn id_persists_until_changed_and_empty_id_resets_it() {
     let out = parse("id: 1\ndata: a\n\ndata: b\n\nid\ndata: c\n\n");
-    assert_eq!(out, vec![msg("message", "a", "1"), msg("message", "b", "1"), msg("message", "c", "")]);
+    assert_eq!(
+        out,
+        vec![
+            msg("message", "a", "1"),
+            msg("message", "b", "1"),
+            msg("message", "c", "")
+        ]
+    );
 }
 
 #[test]
@@ -113,12 +148,18 @@ fn id_containing_null_is_ignored() {
 #[test]
 fn retry_with_only_digits_is_reported_and_anything_else_ignored() {
     assert_eq!(parse("retry: 1500\n"), vec![SseItem::Retry(1500)]);
-    assert_eq!(parse("retry: 15s\nretry: -1\nretry: \nretry: 1.5\n"), vec![]);
+    assert_eq!(
+        parse("retry: 15s\nretry: -1\nretry: \nretry: 1.5\n"),
+        vec![]
+    );
 }
 
 #[test]
 fn unknown_fields_are_ignored() {
-    assert_eq!(parse("foo: bar\ndata: x\nDATA: y\n\n"), vec![msg("message", "x", "")]);
+    assert_eq!(
+        parse("foo: bar\ndata: x\nDATA: y\n\n"),
+        vec![msg("message", "x", "")]
+    );
 }
 
 #[test]
@@ -132,7 +173,11 @@ fn oversized_data_is_discarded_and_the_next_event_survives() {
     let big = "x".repeat(600);
     let text = format!("data: {big}\ndata: {big}\n\ndata: small\n\n");
     let out = parse(&text);
-    assert!(matches!(out[0], SseItem::Oversized { bytes } if bytes >= 1024), "{:?}", out[0]);
+    assert!(
+        matches!(out[0], SseItem::Oversized { bytes } if bytes >= 1024),
+        "{:?}",
+        out[0]
+    );
     assert_eq!(out[1], msg("message", "small", ""));
     assert_eq!(out.len(), 2);
 }
@@ -144,7 +189,11 @@ fn a_huge_line_is_never_buffered_whole() {
     parser.feed(b"data: ", &mut out);
     for _ in 0..5 * 1024 {
         parser.feed(&[b'y'; 1024], &mut out);
-        assert!(parser.line.capacity() <= 4 * 1024, "line buffer grew to {}", parser.line.capacity());
+        assert!(
+            parser.line.capacity() <= 4 * 1024,
+            "line buffer grew to {}",
+            parser.line.capacity()
+        );
     }
     parser.feed(b"\n\ndata: after\n\n", &mut out);
     assert!(matches!(out[0], SseItem::Oversized { bytes } if bytes > 5 * 1024 * 1024));

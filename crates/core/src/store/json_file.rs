@@ -35,11 +35,13 @@ pub fn load_or_default<T: DeserializeOwned + Default>(path: &Path) -> Result<T> 
 pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(Error::io("create a temp file in", dir))?;
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).map_err(Error::io("create a temp file in", dir))?;
     let json = serde_json::to_vec_pretty(value).map_err(|e| Error::BadResponse(e.to_string()))?;
     file.write_all(&json).map_err(Error::io("write", path))?;
     file.as_file().sync_all().map_err(Error::io("sync", path))?;
-    file.persist(path).map_err(|e| Error::io("replace", path)(e.error))?;
+    file.persist(path)
+        .map_err(|e| Error::io("replace", path)(e.error))?;
     Ok(())
 }
 
@@ -66,9 +68,15 @@ mod tests {
     fn round_trips_and_missing_means_default() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("nested/sample.json");
-        assert_eq!(load_or_default::<Sample>(&path).expect("load"), Sample::default());
+        assert_eq!(
+            load_or_default::<Sample>(&path).expect("load"),
+            Sample::default()
+        );
         save(&path, &Sample { n: 7 }).expect("save");
-        assert_eq!(load_or_default::<Sample>(&path).expect("load"), Sample { n: 7 });
+        assert_eq!(
+            load_or_default::<Sample>(&path).expect("load"),
+            Sample { n: 7 }
+        );
     }
 
     #[test]
@@ -76,7 +84,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("sample.json");
         fs::write(&path, b"{ not json").expect("write");
-        assert_eq!(load_or_default::<Sample>(&path).expect("load"), Sample::default());
+        assert_eq!(
+            load_or_default::<Sample>(&path).expect("load"),
+            Sample::default()
+        );
         assert!(!path.exists());
         let moved: Vec<_> = fs::read_dir(dir.path()).expect("list").collect();
         assert_eq!(moved.len(), 1);

@@ -20,13 +20,19 @@ pub enum TokenSource {
 
 /// `PMAP_TOKEN` if set, else the keyring entry for this server.
 pub async fn load_token(server: &ServerUrl) -> Result<(Token, TokenSource)> {
-    if let Some(token) = std::env::var(TOKEN_ENV).ok().as_deref().and_then(Token::new) {
+    if let Some(token) = std::env::var(TOKEN_ENV)
+        .ok()
+        .as_deref()
+        .and_then(Token::new)
+    {
         return Ok((token, TokenSource::Environment));
     }
     let origin = server.origin();
     let secret = blocking(move || entry(&origin)?.get_password()).await;
     match secret {
-        Ok(secret) => Token::new(&secret).map(|t| (t, TokenSource::Keyring)).ok_or(Error::NoToken),
+        Ok(secret) => Token::new(&secret)
+            .map(|t| (t, TokenSource::Keyring))
+            .ok_or(Error::NoToken),
         Err(Error::Keyring(reason)) if reason == NO_ENTRY => Err(Error::NoToken),
         Err(e) => Err(e),
     }
@@ -56,8 +62,12 @@ fn entry(origin: &str) -> keyring::Result<keyring::Entry> {
 }
 
 /// The keyring crate blocks on D-Bus; keep it off the async workers.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> keyring::Result<T> + Send + 'static) -> Result<T> {
-    let joined = tokio::task::spawn_blocking(f).await.map_err(|e| Error::Keyring(e.to_string()))?;
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> keyring::Result<T> + Send + 'static,
+) -> Result<T> {
+    let joined = tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Keyring(e.to_string()))?;
     joined.map_err(|e| match e {
         keyring::Error::NoEntry => Error::Keyring(NO_ENTRY.to_owned()),
         keyring::Error::NoStorageAccess(inner) => {

@@ -13,8 +13,15 @@ pub struct Paths {
 
 impl Paths {
     pub fn from_env() -> Result<Paths> {
-        let dirs = directories::ProjectDirs::from("", "", "pmap-companion").ok_or(Error::NoConfigDir)?;
-        let state = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf();
-        Ok(Paths { config_file: dirs.config_dir().join("config.json"), ledger_file: state.join("reminders.json") })
+        let dirs =
+            directories::ProjectDirs::from("", "", "pmap-companion").ok_or(Error::NoConfigDir)?;
+        let state = dirs
+            .state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf();
+        Ok(Paths {
+            config_file: dirs.config_dir().join("config.json"),
+            ledger_file: state.join("reminders.json"),
+        })
     }
 }
