@@ -113,13 +113,8 @@ fn print_grid(ctx: &Context, server_prefs: &BTreeMap<String, bool>, format: Form
             .copied()
             .unwrap_or_else(|| default_popup(event_type));
         let sound = match local.sound.get(name) {
-            Some(&on) => {
-                if on {
-                    "on"
-                } else {
-                    "off"
-                }
-            }
+            Some(true) => "on",
+            Some(false) => "off",
             None if default_sound(event_type, None) => "on",
             None if default_sound(event_type, Some(Severity::Critical)) => "critical",
             None => "off",

@@ -7,6 +7,10 @@
 
 use std::time::Duration;
 
+/// A `Retry-After` beyond this is treated as this (a broken or hostile
+/// server must not park the client for days).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
+
 /// The policy's knobs; PMAP's defaults are 0.5 s doubling to a 60 s cap,
 /// reset after 30 s of healthy streaming.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,7 +59,7 @@ impl Backoff {
         self.attempt = self.attempt.saturating_add(1);
         let jittered = ceiling.mul_f64(unit.clamp(0.0, 1.0));
         match retry_after {
-            Some(floor) => jittered.max(floor.min(self.policy.cap.saturating_mul(10))),
+            Some(floor) => jittered.max(floor.min(MAX_RETRY_AFTER)),
             None => jittered,
         }
     }
@@ -113,6 +117,13 @@ mod tests {
             b.next_delay(0.1, Some(Duration::from_secs(5))),
             Duration::from_secs(5)
         );
+    }
+
+    #[test]
+    fn an_absurd_retry_after_is_clamped() {
+        let mut b = backoff();
+        let huge = Some(Duration::from_secs(86_400 * 365));
+        assert_eq!(b.next_delay(0.1, huge), MAX_RETRY_AFTER);
     }
 
     #[test]

@@ -1,0 +1,271 @@
+//! The one-shot commands (`inbox`, `read`, `read-all`, `calendar`, `prefs`,
+//! `status`) and `watch --raw`, against a live `pmap-sim`.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::*;
+
+async fn run_cli(
+    sim: &Sim,
+    home: &tempfile::TempDir,
+    token: &str,
+    args: &[&str],
+) -> (i32, String, String) {
+    let output = cli(home)
+        .env("PMAP_TOKEN", token)
+        .args(["--server", &sim.url()])
+        .args(args)
+        .output()
+        .await
+        .expect("run pmap-cli");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn json_of(sim: &Sim, home: &tempfile::TempDir, args: &[&str]) -> Value {
+    let mut full = vec!["--format", "json"];
+    full.extend_from_slice(args);
+    let (code, stdout, stderr) = run_cli(sim, home, "demo-ana", &full).await;
+    assert_eq!(code, 0, "{args:?} failed: {stderr}");
+    serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {stdout}"))
+}
+
+#[tokio::test]
+async fn inbox_pages_filter_and_all_match_the_server() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let first = json_of(&sim, &home, &["inbox", "--limit", "5"]).await;
+    assert_eq!(first["items"].as_array().expect("items").len(), 5);
+    assert!(first["next_cursor"].is_string());
+    let all = json_of(&sim, &home, &["inbox", "--all", "--limit", "7"]).await;
+    let total = sim.get("/api/v1/notifications/summary", "demo-ana").await["total"]
+        .as_u64()
+        .expect("total");
+    assert_eq!(all["items"].as_array().expect("items").len() as u64, total);
+    assert!(all["next_cursor"].is_null());
+    let unread = json_of(&sim, &home, &["inbox", "--unread", "--limit", "100"]).await;
+    assert!(
+        unread["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|r| r["read"] == false)
+    );
+    assert_eq!(
+        unread["items"].as_array().expect("items").len() as u64,
+        sim.unread("demo-ana").await
+    );
+}
+
+#[tokio::test]
+async fn read_and_read_all_change_the_servers_summary() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let before = sim.unread("demo-ana").await;
+    let unread = json_of(&sim, &home, &["inbox", "--unread", "--limit", "1"]).await;
+    let id = unread["items"][0]["id"]
+        .as_str()
+        .expect("an unread row")
+        .to_owned();
+    json_of(&sim, &home, &["read", &id]).await;
+    assert_eq!(sim.unread("demo-ana").await, before - 1);
+    let all = json_of(&sim, &home, &["read-all"]).await;
+    assert_eq!(all["updated"], before - 1);
+    assert_eq!(sim.unread("demo-ana").await, 0);
+}
+
+#[tokio::test]
+async fn reading_someone_elses_row_fails_with_a_clear_message() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let (code, _, _) = run_cli(&sim, &home, "demo-ben", &["read", "no-such-row"]).await;
+    assert_ne!(code, 0);
+    let (code, _, stderr) = run_cli(&sim, &home, "demo-ana", &["read", "no-such-row"]).await;
+    assert_ne!(code, 0);
+    assert!(stderr.contains("not found (404)"), "{stderr}");
+}
+
+#[tokio::test]
+async fn calendar_shows_personal_deadlines_by_default_and_everything_on_request() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let mine = json_of(&sim, &home, &["calendar"]).await;
+    let items = mine["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    assert!(
+        items
+            .iter()
+            .all(|i| i["kind"] == "sla_deadline" || i["kind"] == "retest_due"),
+        "{mine}"
+    );
+    let everything = json_of(&sim, &home, &["calendar", "--all-kinds"]).await;
+    assert!(everything["items"].as_array().expect("items").len() > items.len());
+    let (code, _, stderr) = run_cli(
+        &sim,
+        &home,
+        "demo-ana",
+        &["calendar", "--from", "2026-12-01", "--to", "2026-11-01"],
+    )
+    .await;
+    assert_ne!(code, 0);
+    assert!(stderr.contains("400"), "{stderr}");
+}
+
+#[tokio::test]
+async fn prefs_set_writes_local_cells_to_config_and_server_cells_to_the_server() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let grid = json_of(&sim, &home, &["prefs", "get"]).await;
+    assert_eq!(
+        grid["grid"]["finding_updated"]["popup"], false,
+        "noise is off by default"
+    );
+    // Ana's stored matrix: asset_updated=false (legacy), in_app.asset_updated=true.
+    assert_eq!(
+        grid["grid"]["asset_updated"]["in_app"], true,
+        "namespaced beats legacy"
+    );
+    assert_eq!(
+        grid["grid"]["asset_updated"]["email"], false,
+        "legacy applies to other channels"
+    );
+    assert_eq!(
+        grid["grid"]["scan_completed"]["email"], true,
+        "missing key = enabled"
+    );
+    json_of(
+        &sim,
+        &home,
+        &["prefs", "set", "popup.finding_updated", "on"],
+    )
+    .await;
+    json_of(&sim, &home, &["prefs", "set", "email.sla_breached", "off"]).await;
+    let grid = json_of(&sim, &home, &["prefs", "get"]).await;
+    assert_eq!(grid["grid"]["finding_updated"]["popup"], true);
+    assert_eq!(grid["grid"]["sla_breached"]["email"], false);
+    let server = sim
+        .get("/api/v1/notifications/preferences", "demo-ana")
+        .await;
+    assert_eq!(server["preferences"]["email.sla_breached"], false);
+    assert!(
+        server["preferences"].get("popup.finding_updated").is_none(),
+        "local cells stay local"
+    );
+    let (code, _, stderr) = run_cli(
+        &sim,
+        &home,
+        "demo-ana",
+        &["prefs", "set", "fax.sla_breached", "on"],
+    )
+    .await;
+    assert_ne!(code, 0);
+    assert!(stderr.contains("unknown channel"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_local_popup_preference_changes_what_watch_pops_up() {
+    let sim = Sim::start(&["--heartbeat-secs", "0.2"]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    json_of(
+        &sim,
+        &home,
+        &["prefs", "set", "popup.finding_assigned", "off"],
+    )
+    .await;
+    let mut watch = Watch::start_in(&sim, "demo-ana", &[], home).await;
+    watch.wait_live().await;
+    sim.emit(assigned_to_ana("f-silenced", "high", "corr-silenced"))
+        .await;
+    let mut report = assigned_to_ana("r-1", "high", "corr-report");
+    report["type"] = json!("report_ready");
+    report["payload"] = json!({"report_id": "r-1", "title": "Q4 pentest report", "subject_type": "report", "subject_id": "r-1", "correlation_id": "corr-report"});
+    sim.emit(report).await;
+    let popup = watch
+        .wait_for("the report pop-up", |v| {
+            is_effect(v, "notify") && v["kind"] == "event"
+        })
+        .await;
+    assert_eq!(
+        popup["event_type"], "report_ready",
+        "the silenced assignment did not pop up first"
+    );
+    let finished = watch.stop().await;
+    assert_eq!(finished.stats["suppressed_prefs"], 1, "{}", finished.stats);
+}
+
+#[tokio::test]
+async fn status_reports_the_user_and_unread_count() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let status = json_of(&sim, &home, &["status"]).await;
+    assert_eq!(status["user"]["id"], "u-ana");
+    assert_eq!(status["token_source"], "PMAP_TOKEN");
+    assert_eq!(status["unread"], sim.unread("demo-ana").await);
+}
+
+#[tokio::test]
+async fn missing_server_and_token_give_clear_errors() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let output = cli(&home).args(["inbox"]).output().await.expect("run");
+    assert_ne!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no server configured"));
+    let output = cli(&home)
+        .args(["--server", "http://pmap.example.com", "inbox"])
+        .output()
+        .await
+        .expect("run");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("only allowed on loopback"));
+}
+
+#[tokio::test]
+async fn raw_watch_prints_what_the_whatwg_parser_produced() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut child = cli(&home)
+        .env("PMAP_TOKEN", "demo-ana")
+        .args(["--server", &sim.url(), "watch", "--raw"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+    let mut next = async || -> Value {
+        let line = tokio::time::timeout(PATIENCE, lines.next_line())
+            .await
+            .expect("in time")
+            .expect("read")
+            .expect("a line");
+        serde_json::from_str(&line).expect("JSON")
+    };
+    assert_eq!(
+        next().await,
+        json!({"event": "ping", "data": "{\"type\":\"ping\"}", "id": ""})
+    );
+    let text = "event: custom\r\nid: 42\r\ndata: a\r\ndata:  b\r\n\r\n: note\rretry: x1\rfoo: bar\rdata: c\r\rid: bad\0id\ndata\n\n";
+    sim.post("/_sim/raw", json!({"text": text})).await;
+    assert_eq!(
+        next().await,
+        json!({"event": "custom", "data": "a\n b", "id": "42"})
+    );
+    assert_eq!(
+        next().await,
+        json!({"event": "message", "data": "c", "id": "42"})
+    );
+    assert_eq!(
+        next().await,
+        json!({"event": "message", "data": "", "id": "42"})
+    );
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().expect("pid").to_string()])
+        .status();
+    let status = tokio::time::timeout(PATIENCE, child.wait())
+        .await
+        .expect("exits")
+        .expect("status");
+    assert_eq!(status.code(), Some(0), "Ctrl-C exits 0");
+}
