@@ -371,3 +371,31 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .expect("VmHWM")
 }
+
+#[tokio::test]
+async fn watch_started_while_the_server_is_down_waits_and_then_goes_live() {
+    let mut sim = Sim::start(SIM_FAST).await;
+    sim.kill().await;
+    let mut watch = Watch::start(&sim, "demo-ana", FAST).await;
+    watch
+        .wait_for("waiting for the server", |v| {
+            is_effect(v, "connection") && v["state"] == "reconnecting"
+        })
+        .await;
+    sim.restart().await;
+    watch.wait_live().await;
+    let unread = sim.unread("demo-ana").await;
+    watch.wait_badge(unread).await;
+}
+
+#[tokio::test]
+async fn watch_with_a_rejected_token_exits_signed_out_at_once() {
+    let sim = Sim::start(SIM_FAST).await;
+    let watch = Watch::start(&sim, "not-a-token", FAST).await;
+    assert_eq!(watch.finish().await.code, 3);
+    assert_eq!(
+        sim.stats().await["stream_requests"]["401"],
+        0,
+        "it never opened the stream"
+    );
+}

@@ -64,10 +64,18 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
     if args.raw {
         return raw(client, settings).await;
     }
-    let me = client
-        .me()
-        .await
-        .with_context(|| format!("could not start watching {}", ctx.server))?;
+    let printer = EffectPrinter::new(format);
+    let retrying = |attempt, delay: Duration, error: &companion_core::Error| {
+        tracing::warn!(%error, "cannot identify the user yet");
+        printer.show_waiting(attempt, delay);
+    };
+    let me = match shell::fetch_identity(&client, &settings.backoff, retrying).await {
+        Ok(me) => me,
+        Err(companion_core::Error::Unauthorized) => return Ok(signed_out()),
+        Err(error) => {
+            return Err(error).with_context(|| format!("could not start watching {}", ctx.server));
+        }
+    };
     let config = EngineConfig {
         user_id: me.id.clone(),
         server_origin: ctx.server.origin(),
@@ -90,7 +98,7 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
     let shell = Shell {
         client,
         engine: Engine::new(config, ledger),
-        sink: EffectPrinter::new(format),
+        sink: printer,
         clock: SystemClock,
         settings,
         ledger_file: Some(ctx.paths.ledger_file.clone()),
@@ -101,17 +109,20 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
     }
     Ok(match exit {
         Exit::Shutdown => ExitCode::SUCCESS,
-        Exit::SignedOut => {
-            eprintln!(
-                "pmap-cli: signed out: the server rejected the token (401); run `pmap-cli login` again"
-            );
-            ExitCode::from(3)
-        }
+        Exit::SignedOut => signed_out(),
         Exit::Stopped(reason) => {
             eprintln!("pmap-cli: the event stream stopped: {reason}");
             ExitCode::from(4)
         }
     })
+}
+
+/// Exit code 3: the token was rejected.
+fn signed_out() -> ExitCode {
+    eprintln!(
+        "pmap-cli: signed out: the server rejected the token (401); run `pmap-cli login` again"
+    );
+    ExitCode::from(3)
 }
 
 /// `--raw`: the supervisor alone, printing parser output.

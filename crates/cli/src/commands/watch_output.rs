@@ -18,8 +18,20 @@ impl EffectPrinter {
     }
 }
 
-impl EffectSink for EffectPrinter {
-    fn apply(&mut self, effect: &Effect) {
+impl EffectPrinter {
+    /// Before the engine exists (identity not known yet), the same
+    /// "reconnecting" line the engine would print.
+    pub fn show_waiting(&self, attempt: u32, delay: std::time::Duration) {
+        let next_at = chrono::Duration::from_std(delay)
+            .ok()
+            .map(|d| Utc::now() + d);
+        self.print(&Effect::SetConnection(ConnectionState::Reconnecting {
+            attempt,
+            next_at,
+        }));
+    }
+
+    fn print(&self, effect: &Effect) {
         match self.format {
             Format::Json => output::json_line(&to_json(effect)),
             Format::Text => {
@@ -28,6 +40,12 @@ impl EffectSink for EffectPrinter {
                 }
             }
         }
+    }
+}
+
+impl EffectSink for EffectPrinter {
+    fn apply(&mut self, effect: &Effect) {
+        self.print(effect);
     }
 }
 
@@ -79,7 +97,9 @@ fn to_text(effect: &Effect) -> Option<String> {
                 .as_deref()
                 .map(|u| format!("  <{u}>"))
                 .unwrap_or_default();
-            format!("[{level}] {} — {}{link}", popup.title, popup.body)
+            // Digest bodies have one line per reminder: indent them under the time.
+            let body = popup.body.replace('\n', "\n            ");
+            format!("[{level}] {} — {body}{link}", popup.title)
         }
         Effect::PlaySound { event_type } => format!("(sound: {event_type})"),
         Effect::SetBadge(0) => "badge: no unread notifications".to_owned(),

@@ -11,7 +11,7 @@ use tokio::sync::{Notify, mpsc};
 use super::clock::Clock;
 use super::sink::EffectSink;
 use super::supervisor::{StreamEvent, StreamSettings, supervise};
-use crate::engine::{ConnectionState, Effect, Engine, EngineStats, Input, UserAction};
+use crate::engine::{ConnectionState, Effect, Engine, EngineStats, Input, LocalPrefs, UserAction};
 use crate::error::Error;
 use crate::rest::{CalendarQuery, Client};
 use crate::sse::SseItem;
@@ -31,14 +31,20 @@ pub enum Exit {
 /// Handles the caller keeps to talk to a running shell.
 #[derive(Clone, Debug)]
 pub struct Controls {
-    actions: mpsc::Sender<UserAction>,
+    actions: mpsc::Sender<Input>,
     reconnect: Arc<Notify>,
 }
 
 impl Controls {
     /// Passes a user action (pause, mark read, …) to the engine.
     pub async fn act(&self, action: UserAction) {
-        let _ = self.actions.send(action).await;
+        let _ = self.actions.send(Input::User(action)).await;
+    }
+
+    /// Applies new local preferences (pop-up/sound matrix, quiet hours, …)
+    /// without restarting the stream.
+    pub async fn set_prefs(&self, prefs: LocalPrefs) {
+        let _ = self.actions.send(Input::PrefsChanged(prefs)).await;
     }
 
     /// Cuts a reconnect wait short (network came back, system resumed).
@@ -75,7 +81,7 @@ pub fn controls() -> (Controls, ControlInputs) {
 }
 
 pub struct ControlInputs {
-    actions: mpsc::Receiver<UserAction>,
+    actions: mpsc::Receiver<Input>,
     reconnect: Arc<Notify>,
 }
 
@@ -125,12 +131,13 @@ pub async fn run<S: EffectSink, C: Clock>(
                 None => break terminal_exit(engine.connection()),
             },
             Some(input) = fetched_rx.recv() => input,
-            Some(action) = action_rx.recv() => Input::User(action),
+            Some(input) = action_rx.recv() => input,
             _ = tokio::time::sleep(sleep.unwrap_or_default()), if sleep.is_some() => {
                 timer = None;
                 Input::Tick
             }
         };
+        sink.observe(&input);
         for effect in engine.handle(input, clock.now()) {
             match &effect {
                 Effect::ScheduleTick(at) => timer = Some(*at),
