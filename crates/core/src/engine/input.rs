@@ -22,6 +22,10 @@ pub enum Input {
     },
     /// A comment line (`: heartbeat`) was seen.
     Heartbeat,
+    /// An event larger than the frame cap was skipped by the parser.
+    FrameTooLarge {
+        bytes: usize,
+    },
     /// The stream ended or could not be opened.
     StreamFailed {
         kind: FailureKind,

@@ -87,6 +87,7 @@ impl Engine {
             Input::StreamOpened => self.on_stream_opened(now, &mut out),
             Input::Frame { event, data } => self.on_frame(&event, &data, now, &mut out),
             Input::Heartbeat => self.stats.heartbeats += 1,
+            Input::FrameTooLarge { .. } => self.stats.oversized += 1,
             Input::StreamFailed {
                 kind,
                 attempt,

@@ -11,6 +11,8 @@ pub struct EngineStats {
     pub heartbeats: u64,
     /// Frames that were not a decodable event; skipped.
     pub malformed: u64,
+    /// Events over the frame size cap; skipped by the parser, never buffered.
+    pub oversized: u64,
     /// `notification_*` for another user; dropped (defence in depth).
     pub foreign_notifications: u64,
     /// Exact repeats of an event already seen.

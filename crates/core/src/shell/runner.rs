@@ -161,10 +161,7 @@ fn stream_input(event: StreamEvent) -> Option<Input> {
         StreamEvent::Item(SseItem::Comment(_)) => Input::Heartbeat,
         StreamEvent::Item(SseItem::Oversized { bytes }) => {
             tracing::warn!(bytes, "skipped an event over the frame size cap");
-            Input::Frame {
-                event: "message".into(),
-                data: String::new(),
-            }
+            Input::FrameTooLarge { bytes }
         }
         StreamEvent::Item(SseItem::Retry(_)) => return None,
         StreamEvent::Failed {
