@@ -269,3 +269,48 @@ async fn raw_watch_prints_what_the_whatwg_parser_produced() {
         .expect("status");
     assert_eq!(status.code(), Some(0), "Ctrl-C exits 0");
 }
+
+#[tokio::test]
+async fn the_token_never_reaches_logs_even_at_trace_level() {
+    let sim = Sim::start(&["--heartbeat-secs", "0.2"]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut child = cli(&home)
+        .env("PMAP_TOKEN", "demo-ana")
+        .env("RUST_LOG", "trace")
+        .args(["--server", &sim.url(), "--format", "json", "watch"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+    let mut printed = String::new();
+    // Run until the stream is live and a heartbeat or two went by, then stop.
+    sim.emit(assigned_to_ana("f-trace", "high", "corr-trace"))
+        .await;
+    loop {
+        let line = tokio::time::timeout(PATIENCE, lines.next_line())
+            .await
+            .expect("in time")
+            .expect("read")
+            .expect("line");
+        printed.push_str(&line);
+        if line.contains("\"notify\"") || line.contains("\"badge\"") {
+            break;
+        }
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().expect("pid").to_string()])
+        .status();
+    let output = tokio::time::timeout(PATIENCE, child.wait_with_output())
+        .await
+        .expect("exits")
+        .expect("output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("TRACE") || stderr.contains("DEBUG"),
+        "trace logging was on"
+    );
+    assert!(!stderr.contains("demo-ana"), "token in logs");
+    assert!(!printed.contains("demo-ana"), "token in output");
+}
