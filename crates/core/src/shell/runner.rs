@@ -120,8 +120,9 @@ pub async fn run<S: EffectSink, C: Clock>(
 
     let exit = loop {
         let sleep = timer.map(|at| (at - clock.now()).to_std().unwrap_or_default());
+        // Unbiased on purpose: under a flood the stream is always ready, and
+        // a fixed order would starve summary results and timers.
         let input = tokio::select! {
-            biased;
             _ = &mut shutdown => break Exit::Shutdown,
             event = stream_rx.recv() => match event {
                 Some(event) => match stream_input(event) {
