@@ -5,6 +5,10 @@ set -euo pipefail
 
 # Secret Service for the keyring tests, a private D-Bus session to run it in.
 packages=(dbus gnome-keyring libsecret-tools)
+# The tray app (Tauri 2 on WebKitGTK) and its headless desktop for tests:
+# X server, notification daemon, WebDriver for the webview.
+packages+=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+  libssl-dev pkg-config xvfb xauth dunst dbus-x11 webkit2gtk-driver)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -14,6 +18,12 @@ done
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo is not installed; install Rust from https://rustup.rs and re-run" >&2
   exit 1
+fi
+
+# WebDriver front end for the tray app's UI tests (drives WebKitWebDriver).
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: installing tauri-driver" >&2
+  cargo install tauri-driver --locked --quiet
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

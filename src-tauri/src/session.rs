@@ -1,0 +1,185 @@
+//! One signed-in session: the core shell running against one server with
+//! one token, plus the handles the tray and commands use to talk to it.
+//!
+//! At launch the token comes from `--demo` (the in-process simulator's
+//! demo token), `PMAP_TOKEN` (tests, headless use) or the keyring; the
+//! server from `--demo`, `--server`/`PMAP_SERVER` or the saved config.
+
+use chrono::Utc;
+use companion_core::engine::{Engine, EngineConfig, ReminderLedger};
+use companion_core::rest::{Client, Me, ServerUrl, Token};
+use companion_core::shell::{self, Controls, Exit, Shell, StreamSettings, SystemClock};
+use companion_core::store::{self, TokenSource, json_file};
+use companion_core::{ConnectionState, Error};
+use tauri::AppHandle;
+use tokio::sync::oneshot;
+
+use crate::app::{self, lock};
+use crate::cli::View;
+use crate::sink::AppSink;
+use crate::status::{Account, Pause};
+use crate::{demo, window};
+
+/// A running session's handles.
+pub struct Running {
+    pub client: Client,
+    pub controls: Controls,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+/// Signs in with what the launch provides, or shows the sign-in view.
+pub async fn start_at_launch(app: AppHandle) {
+    let args = app::shared(&app).args.clone();
+    let (server, token, saved) = if args.demo {
+        match demo::start(&app).await {
+            Ok(url) => (url, Token::new(demo::TOKEN), false),
+            Err(error) => {
+                tracing::error!(%error, "could not start the demo simulator");
+                return;
+            }
+        }
+    } else {
+        let saved_server = lock(&app::shared(&app).config).server.clone();
+        let Some(raw) = args.server.clone().or(saved_server) else {
+            window::open(&app, View::SignIn);
+            return;
+        };
+        let server = match ServerUrl::parse(&raw) {
+            Ok(server) => server,
+            Err(error) => return signed_out(&app, Some(error.to_string())),
+        };
+        match store::load_token(&server).await {
+            Ok((token, source)) => (server, Some(token), source == TokenSource::Keyring),
+            Err(Error::NoToken) => return signed_out(&app, None),
+            Err(error) => return signed_out(&app, Some(error.to_string())),
+        }
+    };
+    let Some(token) = token else { return };
+    let client = match Client::new(server, token) {
+        Ok(client) => client,
+        Err(error) => return signed_out(&app, Some(error.to_string())),
+    };
+    match identify(&app, &client).await {
+        Ok(me) => start(&app, client, me, saved),
+        Err(error) => signed_out(&app, Some(error.to_string())),
+    }
+}
+
+/// `/api/v1/me`, retried with the stream's backoff while the server is
+/// unreachable (shown as reconnecting); a rejected token gives up at once.
+async fn identify(app: &AppHandle, client: &Client) -> Result<Me, Error> {
+    let policy = StreamSettings::default().backoff;
+    shell::fetch_identity(client, &policy, |attempt, delay, error| {
+        tracing::warn!(%error, attempt, "could not reach the server; retrying");
+        let next_at = chrono::Duration::from_std(delay)
+            .ok()
+            .map(|d| Utc::now() + d);
+        app::update(app, |s| {
+            s.record_connection(
+                &ConnectionState::Reconnecting { attempt, next_at },
+                Utc::now(),
+            )
+        });
+    })
+    .await
+}
+
+fn signed_out(app: &AppHandle, notice: Option<String>) {
+    if let Some(notice) = &notice {
+        tracing::warn!(notice, "signed out");
+    }
+    app::update(app, |s| {
+        s.account = None;
+        s.connection = ConnectionState::SignedOut;
+        s.notice = notice;
+    });
+    window::open(app, View::SignIn);
+}
+
+/// Starts the core shell for `me` on `client`, replacing any session.
+pub fn start(app: &AppHandle, client: Client, me: Me, token_saved: bool) {
+    stop(app);
+    let shared = app::shared(app);
+    let prefs = lock(&shared.config).prefs.clone();
+    let server = client.server().clone();
+    let config = EngineConfig {
+        user_id: me.id.clone(),
+        server_origin: server.origin(),
+        companies: me
+            .companies
+            .iter()
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect(),
+        prefs,
+        time_zone: local_time_zone(),
+    };
+    let ledger_file = shared.paths.as_ref().map(|p| p.ledger_file.clone());
+    let ledger: ReminderLedger = ledger_file
+        .as_deref()
+        .and_then(|path| json_file::load_or_default(path).ok())
+        .unwrap_or_default();
+    let (controls, inputs) = shell::controls();
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let shell = Shell {
+        client: client.clone(),
+        engine: Engine::new(config, ledger),
+        sink: AppSink::new(app.clone(), server.origin()),
+        clock: SystemClock,
+        settings: StreamSettings::default(),
+        ledger_file,
+    };
+    app::update(app, |s| {
+        s.account = Some(Account {
+            server: server.to_string(),
+            origin: server.origin(),
+            user_id: me.id.clone(),
+            name: me.name.clone(),
+            email: me.email.clone(),
+            token_saved,
+        });
+        s.connection = ConnectionState::Connecting;
+        s.unread = None;
+        s.pause = Pause::No;
+    });
+    tracing::info!(server = %server, user = %me.id, "signed in");
+    *lock(&shared.session) = Some(Running {
+        client,
+        controls,
+        stop: Some(stop_tx),
+    });
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let shutdown = async {
+            let _ = stop_rx.await;
+        };
+        let (exit, stats) = shell::run(shell, inputs, shutdown).await;
+        tracing::info!(?exit, ?stats, "session ended");
+        match exit {
+            Exit::Shutdown => {}
+            Exit::SignedOut => app::update(&app, |s| {
+                s.connection = ConnectionState::SignedOut;
+                s.notice = Some("The server rejected the token (401): sign in again.".into());
+            }),
+            Exit::Stopped(reason) => {
+                app::update(&app, |s| s.connection = ConnectionState::Error(reason))
+            }
+        }
+    });
+}
+
+/// Stops the running session, if any.
+pub fn stop(app: &AppHandle) {
+    let running = lock(&app::shared(app).session).take();
+    if let Some(mut running) = running
+        && let Some(stop) = running.stop.take()
+    {
+        let _ = stop.send(());
+    }
+}
+
+fn local_time_zone() -> chrono_tz::Tz {
+    iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|name| name.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
+}

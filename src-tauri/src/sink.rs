@@ -1,0 +1,58 @@
+//! The app's [`EffectSink`]: where the engine's decisions reach the
+//! desktop. It keeps the status snapshot current (tray look, badge,
+//! tooltip), raises pop-ups, opens same-origin links, and tells an open
+//! window what changed. The shell has already done the IO effects.
+
+use chrono::Utc;
+use companion_core::{Effect, EffectSink, Input};
+use tauri::{AppHandle, Emitter};
+
+use crate::app;
+use crate::links;
+use crate::status::Pause;
+
+pub struct AppSink {
+    app: AppHandle,
+    /// The signed-in server's origin: the only place links may open.
+    origin: String,
+}
+
+impl AppSink {
+    pub fn new(app: AppHandle, origin: String) -> AppSink {
+        AppSink { app, origin }
+    }
+}
+
+impl EffectSink for AppSink {
+    fn observe(&mut self, input: &Input) {
+        if let Input::Frame { event, .. } = input
+            && event != "ping"
+        {
+            app::update(&self.app, |s| s.last_event_at = Some(Utc::now()));
+        }
+    }
+
+    fn apply(&mut self, effect: &Effect) {
+        match effect {
+            Effect::Notify(popup) => app::shared(&self.app).notifier.show(popup),
+            // The pop-up carries the sound as a `sound-name` hint, so the
+            // notification server plays it with the desktop's sound theme.
+            Effect::PlaySound { event_type } => tracing::debug!(event_type, "sound"),
+            Effect::SetBadge(unread) => app::update(&self.app, |s| s.unread = Some(*unread)),
+            Effect::SetConnection(state) => {
+                app::update(&self.app, |s| s.record_connection(state, Utc::now()))
+            }
+            Effect::SetPause(until) => {
+                app::update(&self.app, |s| s.pause = Pause::from_effect(*until))
+            }
+            Effect::FetchInboxHead | Effect::MarkRead(_) | Effect::MarkAllRead => {
+                let _ = self.app.emit("inbox-changed", ());
+            }
+            Effect::FetchCalendar => {
+                let _ = self.app.emit("calendar-changed", ());
+            }
+            Effect::OpenUrl(url) => links::open(url, &self.origin),
+            Effect::FetchSummary | Effect::ScheduleTick(_) | Effect::PersistLedger => {}
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The tray menu and what its items do. Each item hands a user action to
+//! the core or opens a window view; none holds a product rule.
+
+use chrono::{Duration, Local, NaiveTime, Utc};
+use companion_core::UserAction;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::{AppHandle, Wry};
+
+use crate::cli::View;
+use crate::status::Status;
+use crate::{app, signin, window};
+
+/// Paused "until tomorrow" resumes at this local time.
+const TOMORROW_AT: NaiveTime = NaiveTime::from_hms_opt(8, 0, 0).expect("valid time");
+
+pub struct TrayMenu {
+    menu: Menu<Wry>,
+    status: MenuItem<Wry>,
+    mark_all_read: MenuItem<Wry>,
+    pause_hour: MenuItem<Wry>,
+    pause_tomorrow: MenuItem<Wry>,
+    resume: MenuItem<Wry>,
+    sign: MenuItem<Wry>,
+}
+
+impl TrayMenu {
+    pub fn new(app: &AppHandle) -> tauri::Result<TrayMenu> {
+        let item = |id: &str, text: &str| MenuItem::with_id(app, id, text, true, None::<&str>);
+        let status = MenuItem::with_id(app, "status", "PMAP Companion", false, None::<&str>)?;
+        let open_inbox = item("open_inbox", "Open inbox")?;
+        let calendar = item("calendar", "Calendar")?;
+        let mark_all_read = item("mark_all_read", "Mark all read")?;
+        let pause_hour = item("pause_hour", "Pause for 1 hour")?;
+        let pause_tomorrow = item("pause_tomorrow", "Pause until tomorrow")?;
+        let resume = item("resume", "Resume notifications")?;
+        let preferences = item("preferences", "Preferences")?;
+        let sign = item("sign", "Sign in…")?;
+        let quit = item("quit", "Quit")?;
+        let menu = Menu::with_items(
+            app,
+            &[
+                &status,
+                &PredefinedMenuItem::separator(app)?,
+                &open_inbox,
+                &calendar,
+                &mark_all_read,
+                &PredefinedMenuItem::separator(app)?,
+                &pause_hour,
+                &pause_tomorrow,
+                &resume,
+                &PredefinedMenuItem::separator(app)?,
+                &preferences,
+                &sign,
+                &quit,
+            ],
+        )?;
+        Ok(TrayMenu {
+            menu,
+            status,
+            mark_all_read,
+            pause_hour,
+            pause_tomorrow,
+            resume,
+            sign,
+        })
+    }
+
+    pub fn menu(&self) -> &Menu<Wry> {
+        &self.menu
+    }
+
+    /// Updates labels and which items apply now.
+    pub fn show(&self, status: &Status, tooltip: &str) {
+        let signed_in = status.signed_in();
+        let paused = status.pause.is_paused();
+        let results = [
+            self.status.set_text(tooltip.replace('\n', " · ")),
+            self.sign
+                .set_text(if signed_in { "Sign out" } else { "Sign in…" }),
+            self.mark_all_read
+                .set_enabled(signed_in && status.unread.unwrap_or(0) > 0),
+            self.pause_hour.set_enabled(signed_in),
+            self.pause_tomorrow.set_enabled(signed_in),
+            self.resume.set_enabled(signed_in && paused),
+        ];
+        for result in results {
+            if let Err(error) = result {
+                tracing::warn!(%error, "could not update the tray menu");
+            }
+        }
+    }
+}
+
+pub fn on_event(app: &AppHandle, id: &str) {
+    tracing::debug!(item = id, "tray menu");
+    match id {
+        "open_inbox" => window::open(app, View::Inbox),
+        "calendar" => window::open(app, View::Calendar),
+        "preferences" => window::open(app, View::Preferences),
+        "mark_all_read" => app::act(app, UserAction::MarkAllRead),
+        "pause_hour" => app::act(
+            app,
+            UserAction::Pause {
+                until: Some(Utc::now() + Duration::hours(1)),
+            },
+        ),
+        "pause_tomorrow" => app::act(
+            app,
+            UserAction::Pause {
+                until: Some(tomorrow_morning()),
+            },
+        ),
+        "resume" => app::act(app, UserAction::Resume),
+        "sign" => {
+            if app::status(app).signed_in() {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move { signin::sign_out(&app).await });
+            } else {
+                window::open(app, View::SignIn);
+            }
+        }
+        "quit" => app.exit(0),
+        _ => {}
+    }
+}
+
+/// Tomorrow at [`TOMORROW_AT`] local time, as UTC.
+fn tomorrow_morning() -> chrono::DateTime<Utc> {
+    let tomorrow = Local::now().date_naive() + Duration::days(1);
+    tomorrow
+        .and_time(TOMORROW_AT)
+        .and_local_timezone(Local)
+        .earliest()
+        .map_or_else(
+            || Utc::now() + Duration::hours(12),
+            |t| t.with_timezone(&Utc),
+        )
+}

@@ -1,0 +1,38 @@
+// Sign-in: server URL and personal API token. The token goes to Rust once;
+// Rust checks it with /api/v1/me, keeps it in the OS keyring, and never
+// sends it back here. The field is cleared as soon as the call returns.
+import { invoke } from './tauri.js';
+import { h } from './dom.js';
+
+export async function mount(root, app) {
+  const server = h('input', {
+    id: 'server', type: 'url', required: true, autocomplete: 'url',
+    placeholder: 'https://pmap.example.com', value: app.status?.account?.server ?? '',
+  });
+  const token = h('input', { id: 'token', type: 'password', required: true, autocomplete: 'off', spellcheck: 'false' });
+  const message = h('p', { id: 'sign-in-message', role: 'status', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit' }, 'Sign in');
+  const form = h('form', {
+    class: 'sign-in',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      submit.disabled = true;
+      message.textContent = 'Checking…';
+      try {
+        const result = await invoke('sign_in', { server: server.value, token: token.value });
+        message.textContent = `Signed in as ${result.account.name}.` + (result.notice ? ` ${result.notice}` : '');
+      } catch (error) {
+        message.textContent = String(error);
+      } finally {
+        token.value = '';
+        submit.disabled = false;
+      }
+    },
+  },
+  h('label', { for: 'server' }, 'Server URL'), server,
+  h('label', { for: 'token' }, 'Personal API token'), token,
+  h('p', { class: 'hint' }, 'Create a token in PMAP under Profile → API tokens. It is stored in your system keyring.'),
+  submit, message);
+  root.append(h('div', { class: 'toolbar' }, h('h1', {}, 'Sign in')), form);
+  (app.status?.account ? token : server).focus();
+}
