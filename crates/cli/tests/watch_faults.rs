@@ -397,3 +397,27 @@ async fn watch_with_a_rejected_token_exits_signed_out_at_once() {
         "it never opened the stream"
     );
 }
+
+#[tokio::test]
+async fn a_failed_summary_fetch_after_reconnect_is_retried_so_the_badge_is_exact() {
+    let sim = Sim::start(SIM_FAST).await;
+    let mut watch = Watch::start(&sim, "demo-ana", FAST).await;
+    watch.wait_live().await;
+    let before = sim.unread("demo-ana").await;
+    watch.wait_badge(before).await;
+    sim.post(
+        "/_sim/inbox",
+        json!({"user": "u-ana", "count": 2, "emit": false}),
+    )
+    .await;
+    // The reconnect's summary (and calendar) fetches fail once each.
+    sim.post("/_sim/rest-fail", json!({"count": 2})).await;
+    sim.post("/_sim/drop", json!({})).await;
+    watch
+        .wait_for("reconnecting", |v| {
+            is_effect(v, "connection") && v["state"] == "reconnecting"
+        })
+        .await;
+    watch.wait_live().await;
+    watch.wait_badge(before + 2).await;
+}

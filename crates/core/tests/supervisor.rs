@@ -3,7 +3,7 @@
 //! silence, `Retry-After`. Each server counts the requests it saw.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use companion_core::FailureKind;
@@ -11,44 +11,13 @@ use companion_core::rest::{Client, ServerUrl, Token};
 use companion_core::shell::{StreamEvent, StreamSettings, supervise};
 use companion_core::sse::SseItem;
 use companion_core::sse::backoff::BackoffPolicy;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use tokio::sync::{Notify, mpsc};
 
-const PATIENCE: Duration = Duration::from_secs(20);
+mod common;
 
-/// Serves `reply(n)` to the n-th connection (0-based); `None` = keep the
-/// socket open and silent.
-async fn canned(
-    reply: impl Fn(usize) -> Option<String> + Send + Sync + 'static,
-) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let n = seen.fetch_add(1, Ordering::SeqCst);
-            let reply = reply(n);
-            tokio::spawn(async move {
-                let mut request = vec![0u8; 4096];
-                let _ = socket.read(&mut request).await;
-                match reply {
-                    Some(text) => {
-                        let _ = socket.write_all(text.as_bytes()).await;
-                        let _ = socket.shutdown().await;
-                    }
-                    None => {
-                        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n";
-                        let _ = socket.write_all(head.as_bytes()).await;
-                        let _ = socket.read(&mut request).await; // hold the socket, say nothing
-                    }
-                }
-            });
-        }
-    });
-    (format!("http://{addr}"), count)
-}
+use common::{canned, response};
+
+const PATIENCE: Duration = Duration::from_secs(20);
 
 fn settings() -> StreamSettings {
     StreamSettings {
@@ -88,13 +57,6 @@ async fn until_failure(
         }
         seen.push(event);
     }
-}
-
-fn response(status: &str, headers: &str, body: &str) -> String {
-    format!(
-        "HTTP/1.1 {status}\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
 }
 
 #[tokio::test]

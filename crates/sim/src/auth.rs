@@ -51,6 +51,9 @@ impl FromRequestParts<AppState> for Caller {
         let user = state
             .authenticate(&token)
             .ok_or_else(ApiError::unauthorized)?;
+        if state.take_rest_failure() {
+            return Err(ApiError::unavailable());
+        }
         Ok(Caller { user })
     }
 }

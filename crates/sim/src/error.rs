@@ -84,6 +84,17 @@ impl ApiError {
         error
     }
 
+    /// A transient outage injected with `/_sim/rest-fail`.
+    pub(crate) fn unavailable() -> Self {
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the service is briefly unavailable: retry shortly",
+        );
+        error.retry_after = Some(1);
+        error
+    }
+
     /// The code for a status when the cause is an extractor rejection.
     fn code_for(status: StatusCode) -> &'static str {
         match status {

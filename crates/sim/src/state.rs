@@ -40,6 +40,8 @@ pub(crate) struct Shared {
 struct Faults {
     revoked: HashSet<Token>,
     scope_failed: HashSet<String>,
+    /// How many upcoming REST requests answer 503.
+    rest_failures: u32,
 }
 
 /// How `GET /api/v1/events` requests ended, for `/_sim/stats`.
@@ -82,7 +84,12 @@ impl AppState {
                 inbox: Mutex::new(inbox),
                 preferences: Mutex::new(preferences),
                 faults: Mutex::new(Faults::default()),
-                next_row: AtomicU64::new(1000),
+                // Seeded from the start time so a restarted simulator never
+                // reuses an inbox id a client has already seen (a real server
+                // keeps its ids across restarts; clients dedup on them).
+                next_row: AtomicU64::new(
+                    u64::try_from(started.timestamp_micros()).unwrap_or(1000),
+                ),
             }),
         }
     }
@@ -157,6 +164,19 @@ impl AppState {
             faults.scope_failed.remove(user_id);
             0
         }
+    }
+
+    /// Makes the next `count` authenticated REST requests answer 503.
+    pub(crate) fn fail_rest(&self, count: u32) {
+        lock(&self.inner.faults).rest_failures = count;
+    }
+
+    /// Consumes one injected REST failure, if any is pending.
+    pub(crate) fn take_rest_failure(&self) -> bool {
+        let mut faults = lock(&self.inner.faults);
+        let pending = faults.rest_failures > 0;
+        faults.rest_failures = faults.rest_failures.saturating_sub(1);
+        pending
     }
 
     /// Sends an envelope to the streams its scope allows.

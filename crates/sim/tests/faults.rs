@@ -205,3 +205,19 @@ async fn shutdown_closes_streams_and_stops_the_server() {
         "no longer listening"
     );
 }
+
+#[tokio::test]
+async fn rest_fail_answers_503_for_the_next_requests_only() {
+    let sim = start_control(Duration::from_secs(20), 256).await;
+    assert_eq!(
+        sim.control("/_sim/rest-fail", json!({"count": 2})).await["armed"],
+        2
+    );
+    for _ in 0..2 {
+        let response = sim.get("demo-ana", "/api/v1/notifications/summary").await;
+        assert_eq!(response.status(), 503);
+        assert_eq!(response.headers()["retry-after"], "1");
+    }
+    let response = sim.get("demo-ana", "/api/v1/notifications/summary").await;
+    assert_eq!(response.status(), 200);
+}

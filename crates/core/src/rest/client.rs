@@ -164,13 +164,32 @@ fn describe(error: &reqwest::Error) -> String {
     text
 }
 
+/// REST answers are pages of at most 100 rows; anything near this is a
+/// broken or hostile server, and is refused rather than buffered.
+const MAX_JSON_BODY: usize = 8 << 20;
+
 async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
-    let response = check(response).await?;
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| Error::BadResponse(describe(&e.without_url())))?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::BadResponse(e.to_string()))
+    let mut response = check(response).await?;
+    let server = response.url().origin().ascii_serialization();
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() > MAX_JSON_BODY => {
+                return Err(Error::BadResponse(format!(
+                    "the response is larger than {} MiB",
+                    MAX_JSON_BODY >> 20
+                )));
+            }
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => break,
+            // A body cut off mid-way is a network failure (transient), not bad JSON.
+            Err(e) => {
+                let reason = describe(&e.without_url());
+                return Err(Error::Network { server, reason });
+            }
+        }
+    }
+    serde_json::from_slice(&body).map_err(|e| Error::BadResponse(e.to_string()))
 }
 
 /// Maps a non-success status and its JSON error body onto [`Error`].

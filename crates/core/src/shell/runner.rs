@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, mpsc};
@@ -16,6 +17,9 @@ use crate::error::Error;
 use crate::rest::{CalendarQuery, Client};
 use crate::sse::SseItem;
 use crate::store::json_file;
+
+/// Reads retried on transient failures before waiting for the next trigger.
+const FETCH_ATTEMPTS: u32 = 5;
 
 /// Why [`run`] returned.
 #[derive(Clone, Debug, PartialEq)]
@@ -235,20 +239,36 @@ impl Io {
         }
     }
 
+    /// Runs a read in the background and feeds its result back as an input.
+    /// Transient failures (network, 5xx, 429) are retried a few times with
+    /// growing delays, so one hiccup right after a reconnect cannot leave
+    /// the badge stale until the next event.
     fn fetch<F, Fut>(&self, request: F)
     where
-        F: FnOnce(Client) -> Fut + Send + 'static,
+        F: Fn(Client) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = Result<Input, Error>> + Send,
     {
         let client = self.client.clone();
         let fetched = self.fetched.clone();
         tokio::spawn(async move {
-            match request(client).await {
-                Ok(input) => {
-                    let _ = fetched.send(input).await;
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "fetch failed; the next reconnect or refetch retries")
+            let mut delay = Duration::from_secs(1);
+            for attempt in 1..=FETCH_ATTEMPTS {
+                match request(client.clone()).await {
+                    Ok(input) => {
+                        let _ = fetched.send(input).await;
+                        return;
+                    }
+                    Err(error @ (Error::Network { .. } | Error::Unavailable { .. }))
+                        if attempt < FETCH_ATTEMPTS =>
+                    {
+                        tracing::warn!(%error, attempt, "fetch failed; retrying");
+                        tokio::time::sleep(delay).await;
+                        delay *= 2;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "fetch failed; the next reconnect or refetch retries");
+                        return;
+                    }
                 }
             }
         });

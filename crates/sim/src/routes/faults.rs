@@ -93,6 +93,22 @@ pub(crate) async fn scope_fail(
     Ok(Json(json!({ "closed": closed })))
 }
 
+#[derive(Debug, Deserialize)]
+pub(crate) struct RestFailBody {
+    count: u32,
+}
+
+/// `POST /_sim/rest-fail {"count"}`: the next `count` authenticated REST
+/// requests (any user, stream excluded) answer 503 with `Retry-After: 1`.
+pub(crate) async fn rest_fail(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RestFailBody>,
+) -> Json<Value> {
+    state.fail_rest(body.count);
+    tracing::info!(count = body.count, "control: REST failures armed");
+    Json(json!({ "armed": body.count }))
+}
+
 /// `GET /_sim/stats`: open connections and counters.
 pub(crate) async fn stats(State(state): State<AppState>) -> Json<Value> {
     let counters = &state.shared().counters;

@@ -50,6 +50,7 @@ fn control() -> Router<AppState> {
         .route("/_sim/revoke", post(faults::revoke))
         .route("/_sim/restore", post(faults::restore))
         .route("/_sim/scope-fail", post(faults::scope_fail))
+        .route("/_sim/rest-fail", post(faults::rest_fail))
         .route("/_sim/stats", get(faults::stats))
         .layer(DefaultBodyLimit::max(CONTROL_BODY_LIMIT))
 }
