@@ -311,3 +311,31 @@ pub fn assigned_to_ana(id: &str, severity: &str, correlation: &str) -> Value {
         "subject_type": "finding", "subject_id": id, "actor_type": "user", "actor_id": "u-lee",
         "timestamp": "2026-11-24T09:15:02.123456789Z"}})
 }
+
+impl Sim {
+    /// An authenticated POST as `token` (no body); panics unless it succeeds.
+    pub async fn post_as(&self, path: &str, token: &str) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.url()))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("POST");
+        assert!(
+            response.status().is_success(),
+            "{path} answered {}",
+            response.status()
+        );
+    }
+}
+
+/// Peak resident set (VmHWM) of a running process, in KiB.
+pub fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read /proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
