@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make bench`: end-to-end benchmark of pmap-cli (companion-core) against
+# pmap-sim on 127.0.0.1, with Node and Python peer clients on the same
+# stream. Writes bench/results/latest.json, bench/results/latency.svg and the
+# generated table in docs/performance.md.
+#
+#   bash bench/run.sh           full run (~4 min after the release build)
+#   bash bench/run.sh --smoke   ~10 s check that the harness works: debug
+#                               binaries, tiny counts, peers only if already
+#                               installed, results to target/bench-smoke.json;
+#                               it never asserts a time threshold.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+mode=full
+[[ "${1:-}" == "--smoke" ]] && mode=smoke
+
+if [[ $mode == full ]]; then
+  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target/bench}
+  echo "bench: building release binaries"
+  cargo build --release --locked -p pmap-cli -p pmap-sim
+  bin=$CARGO_TARGET_DIR/release
+  # Peer clients, pinned in bench/package.json and bench/requirements.txt.
+  if [[ ! -d bench/node_modules/eventsource ]]; then
+    (cd bench && npm install --no-audit --no-fund --loglevel=error)
+  fi
+  if [[ ! -x bench/.venv/bin/python ]]; then
+    python3 -m venv bench/.venv
+  fi
+  bench/.venv/bin/python -c 'import httpx_sse' 2>/dev/null ||
+    bench/.venv/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+  node_peer="node $root/bench/peers/node_peer.mjs"
+  python_peer="$root/bench/.venv/bin/python $root/bench/peers/python_peer.py"
+  out=(--out "$root/bench/results/latest.json" --doc "$root/docs/performance.md" --svg "$root/bench/results/latency.svg")
+else
+  bin=${CARGO_TARGET_DIR:-$root/target}/debug
+  cargo build --locked -p pmap-cli -p pmap-sim
+  node_peer="" python_peer=""
+  [[ -d bench/node_modules/eventsource ]] && node_peer="node $root/bench/peers/node_peer.mjs"
+  [[ -x bench/.venv/bin/python ]] && bench/.venv/bin/python -c 'import httpx_sse' 2>/dev/null &&
+    python_peer="$root/bench/.venv/bin/python $root/bench/peers/python_peer.py"
+  out=(--out "$root/target/bench-smoke.json")
+fi
+
+cd bench
+exec python3 -m harness --mode "$mode" --cli "$bin/pmap-cli" --sim "$bin/pmap-sim" \
+  --node-peer "$node_peer" --python-peer "$python_peer" "${out[@]}"
