@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Runs PMAP Companion against the embedded simulator with demo activity, as
-# Ana Analyst. No account needed. Ctrl-C stops everything.
+# Ana Analyst. No account needed; nothing is written to the keyring.
+# With a display: the tray app (`pmap-companion --demo`, simulator
+# in-process). Without one: the headless CLI against pmap-sim.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
-cargo build --release -p pmap-sim -p pmap-cli
 
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  cargo build --release -p pmap-companion
+  echo "demo: starting the tray app as Ana Analyst (Quit from the tray menu, or Ctrl-C)" >&2
+  exec target/release/pmap-companion --demo
+fi
+
+echo "demo: no display found; running the headless CLI instead of the tray app" >&2
+cargo build --release -p pmap-sim -p pmap-cli
 out=$(mktemp)
 trap 'kill "$sim_pid" 2>/dev/null || true; rm -f "$out"' EXIT
 target/release/pmap-sim --addr 127.0.0.1:0 --scenario demo >"$out" &

@@ -4,12 +4,14 @@
 //! as a [`UserAction`], so the same rules (same-origin links, the badge)
 //! apply as for the tray and the window.
 //!
-//! The freedesktop daemon sends `ActionInvoked` to the connection that
-//! created the notification, so each notification with actions keeps its
-//! own connection and a small thread waiting on it until an action or
-//! close. The engine's storm limit bounds how many exist at once.
+//! One thread shows pop-ups in the order the engine raised them. The
+//! freedesktop daemon sends `ActionInvoked` to the connection that created
+//! the notification, so each notification with actions keeps its own
+//! connection and a small thread waiting on it until an action or close.
+//! The engine's storm limit bounds how many exist at once.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use companion_core::{Popup, UserAction};
 use notify_rust::{Hint, Notification, Urgency};
@@ -24,39 +26,56 @@ pub const ACTION_MARK_READ: &str = "mark_read";
 const SOUND: &str = "message-new-instant";
 
 pub struct Notifier {
-    app: AppHandle,
-    /// The app icon as a file, for daemons that take a path.
-    icon: Option<PathBuf>,
+    queue: mpsc::Sender<Popup>,
 }
 
 impl Notifier {
+    /// Starts the thread that shows pop-ups one at a time, in order.
     pub fn start(app: AppHandle) -> Notifier {
-        let icon = write_icon(&app);
-        Notifier { app, icon }
-    }
-
-    /// Raises `popup` without blocking the caller.
-    pub fn show(&self, popup: &Popup) {
-        let notification = build(popup, self.icon.as_deref());
-        let app = self.app.clone();
-        let (url, id) = (popup.url.clone(), popup.notification_id.clone());
+        let (queue, popups) = mpsc::channel::<Popup>();
         let spawned = std::thread::Builder::new()
-            .name("notification".into())
-            .spawn(move || match notification.show() {
-                Ok(handle) if url.is_some() || id.is_some() => {
-                    handle.wait_for_action(|action| on_action(&app, action, url, id))
+            .name("notifier".into())
+            .spawn(move || {
+                let icon = write_icon(&app);
+                for popup in popups {
+                    show(&app, &popup, icon.as_deref());
                 }
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "could not show a notification"),
             });
         if let Err(error) = spawned {
-            tracing::warn!(%error, "could not start a notification thread");
+            tracing::error!(%error, "could not start the notifier thread");
+        }
+        Notifier { queue }
+    }
+
+    /// Queues `popup` without blocking the caller.
+    pub fn show(&self, popup: &Popup) {
+        if self.queue.send(popup.clone()).is_err() {
+            tracing::warn!("the notifier thread is gone; pop-up dropped");
         }
     }
 }
 
+/// Shows one pop-up; if it has actions, a small thread waits for them.
+fn show(app: &AppHandle, popup: &Popup, icon: Option<&Path>) {
+    let handle = match build(popup, icon).show() {
+        Ok(handle) => handle,
+        Err(error) => return tracing::warn!(%error, "could not show a notification"),
+    };
+    let (url, id) = (popup.url.clone(), popup.notification_id.clone());
+    if url.is_none() && id.is_none() {
+        return;
+    }
+    let app = app.clone();
+    let spawned = std::thread::Builder::new()
+        .name("notification".into())
+        .spawn(move || handle.wait_for_action(|action| on_action(&app, action, url, id)));
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "could not wait for notification actions");
+    }
+}
+
 /// The notification for a pop-up, with actions only where they can work.
-pub fn build(popup: &Popup, icon: Option<&std::path::Path>) -> Notification {
+pub fn build(popup: &Popup, icon: Option<&Path>) -> Notification {
     let mut n = Notification::new();
     n.appname(APP_NAME)
         .summary(&popup.title)

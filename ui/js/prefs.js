@@ -4,6 +4,7 @@
 // Below it: minimum severities, quiet hours, reminder leads, autostart.
 import { invoke } from './tauri.js';
 import { h } from './dom.js';
+import { label } from './format.js';
 
 const LOCAL = [['popup', 'Pop-up'], ['sound', 'Sound']];
 const SERVER = [['in_app', 'In-app'], ['email', 'Email'], ['slack', 'Slack'], ['teams', 'Teams']];
@@ -55,7 +56,7 @@ export async function mount(root) {
       });
       cells.push(h('td', {}, box));
     }
-    body.append(h('tr', {}, h('th', { scope: 'row' }, type.label), cells));
+    body.append(h('tr', {}, h('th', { scope: 'row' }, label(type.label)), cells));
   }
 
   const severitySelect = (key, id) => h('select', {
@@ -89,9 +90,9 @@ export async function mount(root) {
     },
   });
 
-  root.append(
+  root.append(...[
     h('div', { class: 'toolbar' }, h('h1', {}, 'Preferences'), saved),
-    server.error ? h('p', { class: 'notice' }, `Server channels unavailable: ${server.error}`) : null,
+    server.error && h('p', { class: 'notice' }, `Server channels unavailable: ${server.error}`),
     h('div', { class: 'table-wrap' }, h('table', { id: 'pref-grid', class: 'grid' }, h('thead', {}, head), body)),
     h('section', { class: 'settings' },
       h('h2', {}, 'Severity'),
@@ -107,5 +108,6 @@ export async function mount(root) {
       h('h2', {}, 'Deadline reminders'),
       h('div', { class: 'leads' }, leads),
       h('h2', {}, 'Start'),
-      h('label', { class: 'inline' }, autostart, ' Start PMAP Companion when I log in')));
+      h('label', { class: 'inline' }, autostart, ' Start PMAP Companion when I log in')),
+  ].filter(Boolean));
 }

@@ -1,0 +1,113 @@
+//! Pop-ups end to end: the real app on a headless desktop against a live
+//! simulator; notifications observed on D-Bus, actions clicked the way the
+//! notification daemon reports them, effects checked on the server and on
+//! the tray (its status line carries the unread count the badge shows).
+
+mod support;
+
+use std::time::Duration;
+
+use support::rig::{WAIT, popup_about, rig, status_line_shows};
+use support::sim::ANA;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn critical_assignment_pops_up_and_mark_read_reaches_server_and_badge() {
+    let rig = rig(None).await;
+    let (sim, mut notes, tray) = (rig.sim, rig.notes, rig.tray);
+    let before = sim.unread(ANA).await;
+
+    let title = "Critical SQL injection in /login";
+    let row = sim
+        .inbox_row("u-ana", "finding_assigned", "critical", title)
+        .await;
+    let (shown, _) = popup_about(&mut notes, title).await;
+    assert_eq!(shown.app_name, "PMAP Companion");
+    assert_eq!(shown.urgency, Some(2), "critical → urgency critical");
+    assert_eq!(shown.actions, ["open", "Open", "mark_read", "Mark read"]);
+    status_line_shows(&tray, &format!("{} unread", before + 1)).await;
+
+    notes.wait_listening(&shown.sender).await;
+    notes.invoke(shown.id, "mark_read").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while sim.unread(ANA).await != before {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the server never saw the row read"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let page = sim.get("/api/v1/notifications?limit=5", ANA).await;
+    let ours = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|r| r["id"] == row["id"]);
+    assert_eq!(
+        ours.map(|r| r["read"].clone()),
+        Some(serde_json::json!(true))
+    );
+    status_line_shows(&tray, &format!("{before} unread")).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn paused_from_the_tray_nothing_pops_up_until_resumed() {
+    let rig = rig(None).await;
+    let (sim, mut notes, tray) = (rig.sim, rig.notes, rig.tray);
+    tray.click("Pause for 1 hour").await;
+    status_line_shows(&tray, "paused until").await;
+
+    let before = sim.unread(ANA).await;
+    sim.inbox_row("u-ana", "finding_assigned", "high", "Held while paused")
+        .await;
+    // The badge counts it, so the app has handled the event by now.
+    status_line_shows(&tray, &format!("{} unread", before + 1)).await;
+
+    tray.click("Resume notifications").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tray.menu().await[0].label.contains("paused") {
+        assert!(tokio::time::Instant::now() < deadline, "never resumed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    sim.inbox_row("u-ana", "finding_assigned", "high", "Shown after resume")
+        .await;
+    let (_, before_marker) = popup_about(&mut notes, "Shown after resume").await;
+    assert!(
+        before_marker
+            .iter()
+            .all(|s| !s.summary.contains("Held while paused")),
+        "a pop-up escaped the pause: {before_marker:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quiet_hours_hold_high_events_and_let_critical_break_through() {
+    // Quiet from an hour ago to two hours from now, in the app's zone (UTC).
+    let now = chrono::Utc::now();
+    let hh_mm = |t: chrono::DateTime<chrono::Utc>| t.format("%H:%M").to_string();
+    let config = serde_json::json!({"prefs": {
+        "quiet_hours": {"start": hh_mm(now - chrono::Duration::hours(1)),
+                        "end": hh_mm(now + chrono::Duration::hours(2))},
+        "breakthrough": true
+    }});
+    let rig = rig(Some(config)).await;
+    let (sim, mut notes, tray) = (rig.sim, rig.notes, rig.tray);
+    let before = sim.unread(ANA).await;
+    sim.inbox_row("u-ana", "finding_assigned", "high", "Quiet high finding")
+        .await;
+    status_line_shows(&tray, &format!("{} unread", before + 1)).await;
+    sim.inbox_row(
+        "u-ana",
+        "finding_assigned",
+        "critical",
+        "Loud critical finding",
+    )
+    .await;
+    let (shown, earlier) = popup_about(&mut notes, "Loud critical finding").await;
+    assert_eq!(shown.urgency, Some(2));
+    assert!(
+        earlier
+            .iter()
+            .all(|s| !s.summary.contains("Quiet high finding")),
+        "quiet hours let a high event through: {earlier:#?}"
+    );
+}

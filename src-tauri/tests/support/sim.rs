@@ -1,0 +1,101 @@
+//! A live pmap-sim on an ephemeral loopback port, with its control
+//! endpoints, for the app to talk to.
+
+use std::time::{Duration, Instant};
+
+use pmap_sim::{RunningSim, SimConfig};
+use serde_json::{Value, json};
+
+pub const ANA: &str = "demo-ana";
+
+pub struct Sim {
+    pub running: RunningSim,
+    pub url: String,
+    http: reqwest::Client,
+}
+
+impl Sim {
+    pub async fn start() -> Sim {
+        let running = pmap_sim::start(SimConfig {
+            control: true,
+            ..SimConfig::default()
+        })
+        .await
+        .expect("start the simulator");
+        let url = running.url();
+        Sim {
+            running,
+            url,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET")
+            .error_for_status()
+            .expect("GET status")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
+    pub async fn control(&self, path: &str, body: Value) -> Value {
+        let response = self
+            .http
+            .post(format!("{}/_sim/{path}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .expect("POST control")
+            .error_for_status()
+            .expect("control status");
+        response.json().await.unwrap_or(Value::Null)
+    }
+
+    pub async fn unread(&self, token: &str) -> u64 {
+        self.get("/api/v1/notifications/summary", token).await["unread"]
+            .as_u64()
+            .expect("unread")
+    }
+
+    /// Creates one inbox row for `user`, announced on the stream with
+    /// `notification_created`; returns the row.
+    pub async fn inbox_row(
+        &self,
+        user: &str,
+        event_type: &str,
+        severity: &str,
+        title: &str,
+    ) -> Value {
+        let body =
+            json!({"user": user, "event_type": event_type, "severity": severity, "title": title});
+        self.control("inbox", body).await["items"][0].clone()
+    }
+
+    /// Waits until `user` has an open event stream.
+    pub async fn wait_for_stream(&self, user: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let stats = self
+                .http
+                .get(format!("{}/_sim/stats", self.url))
+                .send()
+                .await;
+            if let Ok(stats) = stats
+                && let Ok(stats) = stats.json::<Value>().await
+                && stats["connections"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|c| c["user"] == user))
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{user} never opened a stream");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

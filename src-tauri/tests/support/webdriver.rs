@@ -1,0 +1,159 @@
+//! A small W3C WebDriver client over HTTP, driving the real app window
+//! through tauri-driver and WebKitWebDriver.
+
+use std::net::TcpListener;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use super::app::BIN;
+use super::desktop::Desktop;
+
+pub struct Driver {
+    child: Child,
+    http: reqwest::Client,
+    base: String,
+    session: String,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Driver {
+    /// Starts tauri-driver on this desktop and a session that launches the
+    /// app with `args`; `env` reaches the app (server, token).
+    pub async fn start(desktop: &Desktop, env: &[(&str, &str)], args: &[&str]) -> Driver {
+        let (port, native) = (free_port(), free_port());
+        let log = std::fs::File::create(desktop.path("tauri-driver.log")).expect("log");
+        let child = desktop
+            .command("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .envs(env.iter().copied())
+            .env("BROWSER", "true")
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start tauri-driver (cargo install tauri-driver --locked)");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(90))
+            .build()
+            .expect("HTTP client");
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "tauri:options": {"application": BIN, "args": args}
+        }}});
+        let mut driver = Driver {
+            child,
+            http,
+            base,
+            session: String::new(),
+        };
+        let created = driver.send("POST", "/session", Some(caps)).await;
+        driver.session = created["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {created}"))
+            .to_owned();
+        driver
+    }
+
+    async fn send(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let request = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).json(&body.unwrap_or(json!({}))),
+        };
+        let response: Value = request
+            .send()
+            .await
+            .expect("WebDriver request")
+            .json()
+            .await
+            .expect("WebDriver JSON");
+        response["value"].clone()
+    }
+
+    async fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let value = self
+            .send(method, &format!("/session/{}{path}", self.session), body)
+            .await;
+        if let Some(error) = value.get("error") {
+            panic!("WebDriver {path}: {error}: {}", value["message"]);
+        }
+        value
+    }
+
+    /// Runs `script` (a function body; `arguments` available) in the page.
+    pub async fn js(&self, script: &str, args: Value) -> Value {
+        self.cmd("POST", "/execute/async", Some(json!({
+            "script": format!("const done = arguments[arguments.length - 1]; \
+                Promise.resolve((async () => {{ {script} }})()).then(done, e => done('ERROR: ' + e));"),
+            "args": args,
+        })))
+        .await
+    }
+
+    /// Polls `script` until it returns something truthy.
+    pub async fn wait(&self, what: &str, script: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let value = self.js(script, json!([])).await;
+            let truthy = !matches!(&value, Value::Null | Value::Bool(false))
+                && value != json!(0)
+                && value != json!("");
+            if truthy {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        let found = self
+            .cmd(
+                "POST",
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        let id = found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_owned();
+        self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})))
+            .await;
+    }
+
+    pub async fn screenshot(&self, path: &std::path::Path) {
+        let data = self.cmd("GET", "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().expect("base64"))
+            .expect("decode screenshot");
+        std::fs::write(path, png).expect("write screenshot");
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,80 @@
+//! The tray through its real protocol: the app's StatusNotifierItem
+//! registers with a watcher on the test bus; its icon file carries the
+//! badge; its dbusmenu lists the actions, and clicking Mark all read there
+//! reads everything on the server and clears the badge.
+
+mod support;
+
+use std::time::Duration;
+
+use support::rig::{WAIT, rig, status_line_shows};
+use support::sim::ANA;
+
+/// The badge's fill colour (`src/tray/badge.rs`).
+const BADGE_RED: [u8; 3] = [0xd1, 0x24, 0x2f];
+
+fn badge_pixels(rgba: &[u8]) -> usize {
+    rgba.chunks(4)
+        .filter(|p| p[..3] == BADGE_RED && p[3] == 255)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tray_shows_state_and_badge_and_mark_all_read_clears_both() {
+    let rig = rig(None).await;
+    let (sim, tray) = (&rig.sim, &rig.tray);
+    let unread = sim.unread(ANA).await;
+    assert!(unread > 0, "the fixture gives Ana unread rows");
+
+    let line = status_line_shows(tray, "Live").await;
+    assert!(
+        line.contains(&format!("Ana Analyst on {}", sim.url)),
+        "{line}"
+    );
+    let status: String = tray.property("Status").await;
+    assert_eq!(status, "Active");
+    let (_, rgba, width) = tray.icon_rgba().await;
+    assert_eq!(width, 64);
+    assert!(
+        badge_pixels(&rgba) > 50,
+        "an unread badge is drawn on the icon"
+    );
+
+    let labels: Vec<String> = tray
+        .menu()
+        .await
+        .into_iter()
+        .skip(1)
+        .map(|e| e.label)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Open inbox",
+            "Calendar",
+            "Mark all read",
+            "Pause for 1 hour",
+            "Pause until tomorrow",
+            "Resume notifications",
+            "Preferences",
+            "Sign out",
+            "Quit"
+        ]
+    );
+
+    tray.click("Mark all read").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let (_, rgba, _) = tray.icon_rgba().await;
+        let line = tray.menu().await[0].label.clone();
+        if sim.unread(ANA).await == 0 && badge_pixels(&rgba) == 0 && !line.contains("unread") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "badge never cleared: {line}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -1,0 +1,243 @@
+//! The window through WebDriver (tauri-driver + WebKitWebDriver): the
+//! inbox shows the server's rows and pages on scroll, the calendar puts
+//! personal deadlines on their days, a preference toggle persists and
+//! changes what pops up, and sign-in works with and without a keyring.
+//! With `PMAP_SCREENSHOTS=1` each view is saved under `docs/screenshots/`.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::desktop::{Desktop, Keyring};
+use support::notifications::Notifications;
+use support::rig::popup_about;
+use support::sim::{ANA, Sim};
+use support::webdriver::Driver;
+
+async fn screenshot(driver: &Driver, name: &str) {
+    if std::env::var_os("PMAP_SCREENSHOTS").is_none() {
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    // Let layout and paint settle after the last DOM change.
+    driver
+        .js(
+            "await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));",
+            json!([]),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    driver.screenshot(&dir.join(format!("{name}.png"))).await;
+}
+
+async fn show(driver: &Driver, view: &str, ready_css: &str) {
+    driver
+        .js(&format!("location.hash = '{view}';"), json!([]))
+        .await;
+    driver
+        .wait(
+            view,
+            &format!("return document.querySelector('{ready_css}') !== null;"),
+        )
+        .await;
+}
+
+fn thin(kind: &str, id: &str, title: &str, severity: &str) -> Value {
+    json!({"type": kind, "company_id": "c-acme", "payload": {
+        "finding_id": id, "title": title, "severity": severity, "assignee_ids": ["u-ana"],
+        "schema_version": 1, "correlation_id": format!("ui-{id}"), "subject_type": "finding",
+        "subject_id": id, "actor_type": "user", "actor_id": "u-lee",
+        "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)}})
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inbox_calendar_and_preferences_in_the_real_window() {
+    let desktop = Desktop::start(Keyring::Missing);
+    let sim = Sim::start().await;
+    let mut notes = Notifications::watch(&desktop.bus).await;
+    let env = [("PMAP_SERVER", sim.url.as_str()), ("PMAP_TOKEN", ANA)];
+    let driver = Driver::start(&desktop, &env, &["--open", "inbox"]).await;
+    sim.wait_for_stream("u-ana").await;
+
+    // Inbox: the server's first page, newest first, then the next on scroll.
+    let first: Vec<Value> = sim.get("/api/v1/notifications?limit=25", ANA).await["items"]
+        .as_array()
+        .expect("items")
+        .clone();
+    let total = sim.get("/api/v1/notifications/summary", ANA).await["total"]
+        .as_u64()
+        .expect("total");
+    driver
+        .wait(
+            "first page",
+            "return document.querySelectorAll('#inbox-list li').length >= 25;",
+        )
+        .await;
+    let shown = driver
+        .js(
+            "return [...document.querySelectorAll('#inbox-list li')].map(li => li.dataset.id);",
+            json!([]),
+        )
+        .await;
+    let want: Vec<Value> = first.iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(shown.as_array().expect("ids")[..25], want[..]);
+    screenshot(&driver, "inbox").await;
+    driver
+        .js(
+            "document.getElementById('load-more').scrollIntoView();",
+            json!([]),
+        )
+        .await;
+    let expect = total.min(50);
+    driver
+        .wait(
+            "second page",
+            &format!("return document.querySelectorAll('#inbox-list li').length === {expect};"),
+        )
+        .await;
+
+    // Calendar: each personal deadline this month has a dot on its day.
+    show(&driver, "calendar", "#month-grid .day").await;
+    let now = chrono::Utc::now();
+    let month_start = now.format("%Y-%m-01").to_string();
+    let calendar = sim.get("/api/v1/calendar?mine=true", ANA).await;
+    let this_month: Vec<String> = calendar["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["at"].as_str())
+        .filter(|at| at[..7] == month_start[..7])
+        .map(|at| at[..10].to_owned())
+        .collect();
+    assert!(
+        !this_month.is_empty(),
+        "the fixture has deadlines this month"
+    );
+    driver
+        .wait(
+            "agenda",
+            "return document.querySelectorAll('#agenda li[data-id]').length > 0;",
+        )
+        .await;
+    for day in &this_month {
+        let dots = driver
+            .js(
+                &format!("return document.querySelectorAll('[data-day=\"{day}\"] .dot').length;"),
+                json!([]),
+            )
+            .await;
+        assert!(dots.as_u64().unwrap_or(0) >= 1, "no dot on {day}");
+    }
+    screenshot(&driver, "calendar").await;
+
+    // Preferences: turning off pop-ups for assignments persists and mutes them.
+    show(&driver, "preferences", "#pref-popup-finding_assigned").await;
+    screenshot(&driver, "preferences").await;
+    driver.click("#pref-popup-finding_assigned").await;
+    driver
+        .wait(
+            "saved",
+            "return document.getElementById('prefs-saved').textContent === 'Saved.';",
+        )
+        .await;
+    let config: Value = serde_json::from_slice(
+        &std::fs::read(desktop.path("config/pmap-companion/config.json")).expect("config written"),
+    )
+    .expect("config JSON");
+    assert_eq!(config["prefs"]["popup"]["finding_assigned"], json!(false));
+    driver.click("#pref-email-finding_assigned").await;
+    driver
+        .wait(
+            "saved on server",
+            "return document.getElementById('prefs-saved').textContent.includes('server');",
+        )
+        .await;
+    let server = sim.get("/api/v1/notifications/preferences", ANA).await;
+    assert_eq!(
+        server["preferences"]["email.finding_assigned"],
+        json!(false)
+    );
+
+    sim.control(
+        "emit",
+        thin("finding_assigned", "f-ui-1", "Muted assignment", "high"),
+    )
+    .await;
+    sim.control(
+        "emit",
+        thin("sla_breached", "f-ui-2", "Marker breach", "high"),
+    )
+    .await;
+    let (_, earlier) = popup_about(&mut notes, "Marker breach").await;
+    assert!(
+        earlier
+            .iter()
+            .all(|s| !s.summary.contains("Muted assignment")),
+        "the muted type still popped up: {earlier:#?}"
+    );
+    show(&driver, "preferences", "#pref-popup-finding_assigned").await;
+    let checked = driver
+        .js(
+            "return document.getElementById('pref-popup-finding_assigned').checked;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        checked,
+        json!(false),
+        "the toggle survives a reload of the view"
+    );
+
+    show(&driver, "status", "#status-list").await;
+    screenshot(&driver, "status").await;
+}
+
+/// Without a Secret Service the sign-in still works for the session, says
+/// so, and writes the token nowhere.
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_without_a_keyring_is_session_only_and_writes_no_token() {
+    let desktop = Desktop::start(Keyring::Missing);
+    let sim = Sim::start().await;
+    let env = [("PMAP_SERVER", sim.url.as_str())];
+    let driver = Driver::start(&desktop, &env, &["--open", "sign-in"]).await;
+    driver
+        .wait(
+            "sign-in form",
+            "return document.getElementById('token') !== null;",
+        )
+        .await;
+    screenshot(&driver, "sign-in").await;
+    driver
+        .js(
+            "document.getElementById('server').value = arguments[0];\
+             document.getElementById('token').value = arguments[1];\
+             document.querySelector('form.sign-in button[type=submit]').click();",
+            json!([sim.url, ANA]),
+        )
+        .await;
+    let message = driver
+        .wait(
+            "sign-in result",
+            "const m = document.getElementById('sign-in-message').textContent; \
+               return m.startsWith('Signed in') ? m : null;",
+        )
+        .await;
+    assert!(
+        message
+            .as_str()
+            .is_some_and(|m| m.contains("this session only")),
+        "{message}"
+    );
+    sim.wait_for_stream("u-ana").await;
+    let token_field = driver
+        .js("return document.getElementById('token').value;", json!([]))
+        .await;
+    assert_eq!(token_field, json!(""), "the form forgets the token");
+    assert_eq!(
+        support::files::containing(&desktop, ANA),
+        Vec::<String>::new()
+    );
+}
