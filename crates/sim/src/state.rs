@@ -87,9 +87,7 @@ impl AppState {
                 // Seeded from the start time so a restarted simulator never
                 // reuses an inbox id a client has already seen (a real server
                 // keeps its ids across restarts; clients dedup on them).
-                next_row: AtomicU64::new(
-                    u64::try_from(started.timestamp_micros()).unwrap_or(1000),
-                ),
+                next_row: AtomicU64::new(u64::try_from(started.timestamp_micros()).unwrap_or(1000)),
             }),
         }
     }
