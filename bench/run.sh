@@ -5,6 +5,8 @@
 # generated table in docs/performance.md.
 #
 #   bash bench/run.sh           full run (~4 min after the release build)
+#   bash bench/run.sh --profile perf profile of pmap-cli draining a queued
+#                               flood, to bench/results/profile.txt
 #   bash bench/run.sh --smoke   ~10 s check that the harness works: debug
 #                               binaries, tiny counts, peers only if already
 #                               installed, results to target/bench-smoke.json;
@@ -14,8 +16,15 @@ cd "$(dirname "$0")/.."
 root=$PWD
 mode=full
 [[ "${1:-}" == "--smoke" ]] && mode=smoke
+[[ "${1:-}" == "--profile" ]] && mode=profile
 
-if [[ $mode == full ]]; then
+if [[ $mode == profile ]]; then
+  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target/bench}
+  cargo build --release --locked -p pmap-cli -p pmap-sim
+  cd bench
+  exec python3 -m harness.profile --cli "$CARGO_TARGET_DIR/release/pmap-cli" \
+    --sim "$CARGO_TARGET_DIR/release/pmap-sim" --out "$root/bench/results/profile.txt"
+elif [[ $mode == full ]]; then
   export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target/bench}
   echo "bench: building release binaries"
   cargo build --release --locked -p pmap-cli -p pmap-sim

@@ -95,9 +95,7 @@ def main() -> int:
         result["throughput"] = throughput(args, sim, watch, work, p)
 
         step(f"reconnect: {p['reconnects']} sim restarts")
-        w = watch()
-        result["reconnect"] = phases.reconnect(sim, w, p["reconnects"])
-        w.finish()
+        result["reconnect"] = phases.reconnect(sim, watch, p["reconnects"])
     finally:
         sim.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
