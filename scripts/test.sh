@@ -13,6 +13,8 @@ echo "== clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== build"
 cargo build --workspace --all-targets --locked
+echo "== bench smoke (checks the harness runs; asserts no timings)"
+bash bench/run.sh --smoke
 echo "== tests"
 # A private session bus so keyring tests never touch the user's own keyring.
 exec dbus-run-session -- bash scripts/test-in-session.sh "$@"
