@@ -157,9 +157,10 @@ class Watch(LineProcess):
     connection state and badge value, and the final stats line.
     """
 
-    def __init__(self, cli: Path, sim: Sim, token: str, home: Path, log: Path, extra=()):
+    def __init__(self, cli: Path, sim: Sim, token: str, home: Path, log: Path, extra=(), env=None):
         env = {
             **os.environ,
+            **(env or {}),
             "XDG_CONFIG_HOME": str(home / "config"),
             "XDG_STATE_HOME": str(home / "state"),
             "XDG_DATA_HOME": str(home / "data"),
