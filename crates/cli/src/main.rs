@@ -51,7 +51,9 @@ enum Command {
     Prefs(commands::prefs::Command),
 }
 
-#[tokio::main]
+/// One thread is plenty for one stream and a few REST calls, and it avoids
+/// cross-thread wake-ups on every frame (see docs/performance.md).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();

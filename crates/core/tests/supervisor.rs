@@ -206,12 +206,9 @@ async fn comments_are_reported_and_the_stream_end_is_a_retryable_failure() {
     );
     let items: Vec<_> = seen
         .into_iter()
-        .filter_map(|e| {
-            if let StreamEvent::Item(i) = e {
-                Some(i)
-            } else {
-                None
-            }
+        .flat_map(|e| match e {
+            StreamEvent::Items(items) => items,
+            _ => Vec::new(),
         })
         .collect();
     assert_eq!(

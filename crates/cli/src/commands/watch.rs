@@ -127,7 +127,7 @@ fn signed_out() -> ExitCode {
 
 /// `--raw`: the supervisor alone, printing parser output.
 async fn raw(client: Client, settings: StreamSettings) -> Result<ExitCode> {
-    let (tx, mut rx) = mpsc::channel(64);
+    let (tx, mut rx) = mpsc::channel(8);
     let supervisor = tokio::spawn(shell::supervise(
         client,
         settings,
@@ -140,7 +140,13 @@ async fn raw(client: Client, settings: StreamSettings) -> Result<ExitCode> {
         tokio::select! {
             _ = &mut shutdown => break ExitCode::SUCCESS,
             event = rx.recv() => match event {
-                Some(StreamEvent::Item(SseItem::Message(message))) => output::json_line(&message),
+                Some(StreamEvent::Items(items)) => {
+                    for item in items {
+                        if let SseItem::Message(message) = item {
+                            output::json_line(&message);
+                        }
+                    }
+                }
                 Some(StreamEvent::Failed { kind, retry_in: None, .. }) => {
                     eprintln!("pmap-cli: the event stream stopped: {kind:?}");
                     break ExitCode::from(4);

@@ -39,7 +39,8 @@ pub async fn play(book: &mut Book) -> CliRun {
     let mut a = Watch::start_in(&sim, ANA, WATCH_FLAGS, home_with_prefs()).await;
     a.wait_live().await;
     a.wait_badge(sim.unread(ANA).await).await;
-    a.wait_for("the first reminder ledger write", |v| {
+    // The calendar and summary replies race; the ledger write may come first.
+    a.saw_or_wait_for("the first reminder ledger write", |v| {
         is_effect(v, "persist_ledger")
     })
     .await;

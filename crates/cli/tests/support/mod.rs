@@ -190,6 +190,16 @@ impl Watch {
     }
 
     /// Waits for the next line matching `pred`; lines before it are kept in `seen`.
+    /// Like [`Watch::wait_for`], but an already-seen line also counts: for
+    /// effects whose order against other effects is not fixed (replies to
+    /// concurrent fetches).
+    pub async fn saw_or_wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(line) = self.seen.iter().find(|v| pred(v)) {
+            return line.clone();
+        }
+        self.wait_for(what, pred).await
+    }
+
     pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {

@@ -108,10 +108,11 @@ pub async fn run<S: EffectSink, C: Clock>(
         actions: mut action_rx,
         reconnect,
     } = inputs;
-    // Small: a slow consumer pushes back on the socket (and the server drops
-    // frames for us, which the summary refetch repairs) instead of queueing
-    // up to `capacity` maximum-size frames in memory.
-    let (stream_tx, mut stream_rx) = mpsc::channel(64);
+    // Small: each message is one network chunk's frames (a few hundred KiB
+    // at most), and a slow consumer should push back on the socket (the
+    // server then drops frames for us, which the summary refetch repairs)
+    // rather than queue them here.
+    let (stream_tx, mut stream_rx) = mpsc::channel(8);
     let supervisor = tokio::spawn(supervise(client.clone(), settings, stream_tx, reconnect));
     let (fetched_tx, mut fetched_rx) = mpsc::channel::<Input>(16);
     let io = Io {
@@ -126,49 +127,39 @@ pub async fn run<S: EffectSink, C: Clock>(
         let sleep = timer.map(|at| (at - clock.now()).to_std().unwrap_or_default());
         // Unbiased on purpose: under a flood the stream is always ready, and
         // a fixed order would starve summary results and timers.
-        let input = tokio::select! {
+        let inputs = tokio::select! {
             _ = &mut shutdown => break Exit::Shutdown,
             event = stream_rx.recv() => match event {
-                Some(event) => match stream_input(event) {
-                    Some(input) => input,
-                    None => continue,
-                },
+                Some(event) => stream_inputs(event),
                 None => break terminal_exit(engine.connection()),
             },
-            Some(input) = fetched_rx.recv() => input,
-            Some(input) = action_rx.recv() => input,
+            Some(input) = fetched_rx.recv() => vec![input],
+            Some(input) = action_rx.recv() => vec![input],
             _ = tokio::time::sleep(sleep.unwrap_or_default()), if sleep.is_some() => {
                 timer = None;
-                Input::Tick
+                vec![Input::Tick]
             }
         };
-        sink.observe(&input);
-        for effect in engine.handle(input, clock.now()) {
-            match &effect {
-                Effect::ScheduleTick(at) => timer = Some(*at),
-                other => io.perform(other, &engine),
+        for input in inputs {
+            sink.observe(&input);
+            for effect in engine.handle(input, clock.now()) {
+                match &effect {
+                    Effect::ScheduleTick(at) => timer = Some(*at),
+                    other => io.perform(other, &engine),
+                }
+                sink.apply(&effect);
             }
-            sink.apply(&effect);
         }
     };
     supervisor.abort();
     (exit, engine.stats().clone())
 }
 
-fn stream_input(event: StreamEvent) -> Option<Input> {
-    Some(match event {
-        StreamEvent::Connecting => Input::Connecting,
-        StreamEvent::Opened => Input::StreamOpened,
-        StreamEvent::Item(SseItem::Message(m)) => Input::Frame {
-            event: m.event,
-            data: m.data,
-        },
-        StreamEvent::Item(SseItem::Comment(_)) => Input::Heartbeat,
-        StreamEvent::Item(SseItem::Oversized { bytes }) => {
-            tracing::warn!(bytes, "skipped an event over the frame size cap");
-            Input::FrameTooLarge { bytes }
-        }
-        StreamEvent::Item(SseItem::Retry(_)) => return None,
+fn stream_inputs(event: StreamEvent) -> Vec<Input> {
+    match event {
+        StreamEvent::Connecting => vec![Input::Connecting],
+        StreamEvent::Opened => vec![Input::StreamOpened],
+        StreamEvent::Items(items) => items.into_iter().filter_map(item_input).collect(),
         StreamEvent::Failed {
             kind,
             attempt,
@@ -177,12 +168,27 @@ fn stream_input(event: StreamEvent) -> Option<Input> {
             let retry_at = retry_in
                 .and_then(|d| chrono::Duration::from_std(d).ok())
                 .map(|d| Utc::now() + d);
-            Input::StreamFailed {
+            vec![Input::StreamFailed {
                 kind,
                 attempt,
                 retry_at,
-            }
+            }]
         }
+    }
+}
+
+fn item_input(item: SseItem) -> Option<Input> {
+    Some(match item {
+        SseItem::Message(m) => Input::Frame {
+            event: m.event,
+            data: m.data,
+        },
+        SseItem::Comment(_) => Input::Heartbeat,
+        SseItem::Oversized { bytes } => {
+            tracing::warn!(bytes, "skipped an event over the frame size cap");
+            Input::FrameTooLarge { bytes }
+        }
+        SseItem::Retry(_) => return None,
     })
 }
 

@@ -41,7 +41,8 @@ impl Default for StreamSettings {
 pub enum StreamEvent {
     Connecting,
     Opened,
-    Item(SseItem),
+    /// What the parser made of one network chunk, in order.
+    Items(Vec<SseItem>),
     /// The stream failed. `retry_in` is `None` when the supervisor has
     /// stopped for good (401, 403, 204, not an event stream).
     Failed {
@@ -210,13 +211,20 @@ async fn read_stream(
             Ok(Some(Ok(chunk))) => chunk,
         };
         parser.feed(&chunk, &mut items);
-        for item in items.drain(..) {
+        for item in &items {
             if let SseItem::Retry(ms) = item {
-                *server_retry = Some(Duration::from_millis(ms).min(settings.backoff.cap));
+                *server_retry = Some(Duration::from_millis(*ms).min(settings.backoff.cap));
             }
-            if events.send(StreamEvent::Item(item)).await.is_err() {
-                return Failure::receiver_gone();
-            }
+        }
+        // One message per network chunk, not per frame: under load each
+        // cross-task hand-off costs far more than deciding a frame.
+        if !items.is_empty()
+            && events
+                .send(StreamEvent::Items(std::mem::take(&mut items)))
+                .await
+                .is_err()
+        {
+            return Failure::receiver_gone();
         }
     }
 }
