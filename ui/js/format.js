@@ -47,7 +47,12 @@ export function entityLink(origin, type, id) {
   return path && id ? `${origin}/${path}/${encodeURIComponent(id)}` : null;
 }
 
+/** Acronyms that sentence case would spoil ("Sla deadline"). */
+const ACRONYMS = { sla: 'SLA', ci: 'CI', vcs: 'VCS' };
+
+/** `sla_deadline` → "SLA deadline", `finding_assigned` → "Finding assigned". */
 export function label(snake) {
-  const text = String(snake).replaceAll('_', ' ');
+  const words = String(snake).split('_').map((w) => ACRONYMS[w] ?? w);
+  const text = words.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
