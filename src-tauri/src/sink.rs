@@ -3,7 +3,7 @@
 //! tooltip), raises pop-ups, opens same-origin links, and tells an open
 //! window what changed. The shell has already done the IO effects.
 
-use chrono::Utc;
+use chrono::{DateTime, TimeDelta, Utc};
 use companion_core::{Effect, EffectSink, Input};
 use tauri::{AppHandle, Emitter};
 
@@ -11,24 +11,44 @@ use crate::app;
 use crate::links;
 use crate::status::Pause;
 
+/// Under a burst of events the "last event" time is recorded for each but
+/// shown (tray relabel, window event) at most this often.
+const LAST_EVENT_REFRESH: TimeDelta = TimeDelta::seconds(1);
+
 pub struct AppSink {
     app: AppHandle,
     /// The signed-in server's origin: the only place links may open.
     origin: String,
+    last_shown: Option<DateTime<Utc>>,
 }
 
 impl AppSink {
     pub fn new(app: AppHandle, origin: String) -> AppSink {
-        AppSink { app, origin }
+        AppSink {
+            app,
+            origin,
+            last_shown: None,
+        }
     }
 }
 
 impl EffectSink for AppSink {
     fn observe(&mut self, input: &Input) {
-        if let Input::Frame { event, .. } = input
-            && event != "ping"
+        let Input::Frame { event, .. } = input else {
+            return;
+        };
+        if event == "ping" {
+            return;
+        }
+        let now = Utc::now();
+        if self
+            .last_shown
+            .is_some_and(|t| now - t < LAST_EVENT_REFRESH)
         {
-            app::update(&self.app, |s| s.last_event_at = Some(Utc::now()));
+            app::lock(&app::shared(&self.app).status).last_event_at = Some(now);
+        } else {
+            self.last_shown = Some(now);
+            app::update(&self.app, |s| s.last_event_at = Some(now));
         }
     }
 

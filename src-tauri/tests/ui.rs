@@ -241,3 +241,51 @@ async fn sign_in_without_a_keyring_is_session_only_and_writes_no_token() {
         Vec::<String>::new()
     );
 }
+
+/// With an unlocked Secret Service the sign-in form's token lands in the
+/// keyring (and nowhere else) and the session goes live.
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_stores_the_token_in_the_keyring() {
+    let desktop = Desktop::start(Keyring::Unlocked);
+    let sim = Sim::start().await;
+    let env = [("PMAP_SERVER", sim.url.as_str())];
+    let driver = Driver::start(&desktop, &env, &["--open", "sign-in"]).await;
+    driver
+        .wait(
+            "sign-in form",
+            "return document.getElementById('token') !== null;",
+        )
+        .await;
+    driver
+        .js(
+            "document.getElementById('server').value = arguments[0];\
+             document.getElementById('token').value = arguments[1];\
+             document.querySelector('form.sign-in button[type=submit]').click();",
+            json!([sim.url, ANA]),
+        )
+        .await;
+    let message = driver
+        .wait(
+            "sign-in result",
+            "const m = document.getElementById('sign-in-message').textContent; \
+               return m.startsWith('Signed in') ? m : null;",
+        )
+        .await;
+    assert_eq!(message, json!("Signed in as Ana Analyst."));
+    sim.wait_for_stream("u-ana").await;
+    let stored = desktop
+        .command("secret-tool")
+        .args(["lookup", "service", "pmap-companion", "username", &sim.url])
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .expect("secret-tool");
+    assert_eq!(
+        String::from_utf8_lossy(&stored.stdout).trim(),
+        ANA,
+        "the token is in the keyring"
+    );
+    assert_eq!(
+        support::files::containing(&desktop, ANA),
+        Vec::<String>::new()
+    );
+}
