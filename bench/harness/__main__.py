@@ -113,12 +113,9 @@ def main() -> int:
 def throughput(args, sim, watch, work: Path, p: dict) -> dict:
     """Each client alone (2 cores: running them together would measure the
     scheduler), on identical stall-queued streams. The figure is the best
-    run: other load on a shared machine only ever slows a run down.
-
-    The extra core row runs pmap-cli with one tokio worker thread: the
-    profile's suspect (per-frame hand-offs between worker threads), measured."""
+    run: other load on a shared machine only ever slows a run down."""
     out = {}
-    clients = [("companion-core", None), ("companion-core, 1 tokio worker", None),
+    clients = [("companion-core", None),
                ("node eventsource", args.node_peer), ("python httpx-sse", args.python_peer)]
     for name, peer_argv in clients:
         core = name.startswith("companion-core")
@@ -129,8 +126,7 @@ def throughput(args, sim, watch, work: Path, p: dict) -> dict:
         for rep in range(p["tp_reps"]):
             tag = f"{name.split()[0].strip(',')}-{len(out)}-{rep}"
             if core:
-                env = {"TOKIO_WORKER_THREADS": "1"} if "1 tokio worker" in name else None
-                client = watch(env=env)
+                client = watch()
                 wait_mark = client.wait_notified
             else:
                 argv = [*peer_argv.split(), sim.url, phases.ANA, "tp-"]
