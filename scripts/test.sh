@@ -4,6 +4,7 @@
 # Keyring tests run inside a private D-Bus session with gnome-keyring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PMAP_TEST_STARTED=${PMAP_TEST_STARTED:-$(date +%s)}
 
 bash scripts/setup.sh
 
