@@ -128,17 +128,7 @@ fn catalog() -> Catalog {
                 default_sound: default_sound(ty, Some(Severity::Critical)),
             })
             .collect(),
-        severities: [
-            Severity::Informational,
-            Severity::Low,
-            Severity::Medium,
-            Severity::High,
-            Severity::Critical,
-            Severity::Urgent,
-        ]
-        .iter()
-        .map(|s| s.as_str())
-        .collect(),
+        severities: Severity::ALL.iter().map(|s| s.as_str()).collect(),
     }
 }
 

@@ -360,16 +360,6 @@ async fn reminders_fire_once_across_a_restart_of_the_cli() {
     assert_eq!(stats["reminders"], 0);
 }
 
-/// Peak resident set (VmHWM) of a process, in KiB.
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read /proc status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM")
-}
-
 #[tokio::test]
 async fn watch_started_while_the_server_is_down_waits_and_then_goes_live() {
     let mut sim = Sim::start(SIM_FAST).await;
