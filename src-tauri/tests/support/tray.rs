@@ -146,14 +146,26 @@ impl Item {
 
     /// The icon's pixels as RGBA, read from the file the item names.
     pub async fn icon_rgba(&self) -> (String, Vec<u8>, u32) {
-        let name: String = self.property("IconName").await;
-        let theme: String = self.property("IconThemePath").await;
-        let path = if name.starts_with('/') {
-            name.clone()
-        } else {
-            format!("{theme}/{name}.png")
+        // Each icon change writes a new file and deletes the old one, so
+        // the file just named can be gone already: ask again.
+        let mut attempts = 0;
+        let (name, file) = loop {
+            let name: String = self.property("IconName").await;
+            let theme: String = self.property("IconThemePath").await;
+            let path = if name.starts_with('/') {
+                name.clone()
+            } else {
+                format!("{theme}/{name}.png")
+            };
+            match std::fs::File::open(&path) {
+                Ok(file) => break (name, file),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < 50 => {
+                    attempts += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("icon {path}: {e}"),
+            }
         };
-        let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("icon {path}: {e}"));
         let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
         decoder.set_transformations(png::Transformations::EXPAND);
         let mut reader = decoder.read_info().expect("png header");
