@@ -1,7 +1,11 @@
 //! Deep links open in the system browser, and only on the server's origin:
 //! a pop-up or inbox row can never send the user somewhere else.
 
+use std::process::Stdio;
+
 use url::Url;
+
+use crate::memory;
 
 /// Whether `url` has exactly the origin `origin` (scheme, host, port).
 pub fn same_origin(url: &str, origin: &str) -> bool {
@@ -21,8 +25,37 @@ pub fn open(url: &str, origin: &str) {
         );
         return;
     }
-    if let Err(error) = open::that_detached(url) {
-        tracing::warn!(%error, url, "could not open the browser");
+    // Each launcher in turn, as `open::that` does, but off the event loop
+    // (xdg-open may wait for the browser) and without the environment the
+    // app set for itself.
+    let url = url.to_owned();
+    let launch = move || {
+        for mut command in open::commands(&url) {
+            for name in memory::unset_for_children() {
+                command.env_remove(name);
+            }
+            let status = command
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            match status {
+                Ok(status) if status.success() => return,
+                Ok(_) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => {
+                    tracing::warn!(%error, url, "could not open the browser");
+                    return;
+                }
+            }
+        }
+        tracing::warn!(url, "no launcher could open the browser");
+    };
+    if let Err(error) = std::thread::Builder::new()
+        .name("open-link".into())
+        .spawn(launch)
+    {
+        tracing::warn!(%error, "could not open the browser");
     }
 }
 

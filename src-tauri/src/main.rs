@@ -22,6 +22,7 @@ mod commands;
 mod demo;
 mod error;
 mod links;
+mod memory;
 mod notify;
 mod session;
 mod signin;
@@ -33,6 +34,7 @@ mod window;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    memory::before_gtk();
     let args = cli::Args::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("PMAP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

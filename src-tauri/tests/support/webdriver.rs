@@ -143,7 +143,22 @@ impl Driver {
     }
 
     pub async fn screenshot(&self, path: &std::path::Path) {
+        // The app turns GTK's GL off (src/memory.rs), so WebKit paints
+        // without compositing, and WebKitWebDriver answers a screenshot only
+        // after the next paint: on a page where nothing changes, never. An
+        // invisible outline, toggled until the shot is taken, repaints it.
+        self.js(
+            "window.__repaint = setInterval(() => { const s = document.documentElement.style; \
+               s.outline = s.outline ? '' : '1px solid transparent'; }, 200);",
+            json!([]),
+        )
+        .await;
         let data = self.cmd("GET", "/screenshot", None).await;
+        self.js(
+            "clearInterval(window.__repaint); document.documentElement.style.outline = '';",
+            json!([]),
+        )
+        .await;
         let png = base64::engine::general_purpose::STANDARD
             .decode(data.as_str().expect("base64"))
             .expect("decode screenshot");
