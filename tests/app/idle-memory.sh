@@ -2,6 +2,9 @@
 # Measures the release tray app's idle memory with no window open: a private
 # D-Bus session, Xvfb, dunst, a live pmap-sim (demo scenario, so the stream
 # carries events), then /proc/<pid>/smaps_rollup after SECONDS_IDLE seconds.
+# With PMAP_OPEN_CLOSE=1 it then opens the window (a second launch, which the
+# single-instance plugin turns into "open"), waits, closes it as a window
+# manager would (WM_DELETE_WINDOW), waits SECONDS_IDLE again and re-measures.
 # Usage: tests/app/idle-memory.sh [seconds]   (builds the release binaries)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,13 +32,50 @@ dunst >/dev/null 2>&1 & pids+=($!)
 until grep -q '^listening on ' "$work/sim.out"; do sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$work/sim.out")
 
-PMAP_SERVER=$url PMAP_TOKEN=demo-ana PMAP_LOG=warn "$target/release/pmap-companion" 2>"$work/app.log" &
+export PMAP_SERVER=$url PMAP_TOKEN=demo-ana PMAP_LOG=warn
+"$target/release/pmap-companion" 2>"$work/app.log" &
 app=$!
 pids+=($app)
+
+report() {
+  kill -0 "$app" || { echo "the app exited:" >&2; cat "$work/app.log" >&2; exit 1; }
+  echo "pmap-companion (pid $app), $1:"
+  grep -E '^(Rss|Pss|Pss_Anon|Pss_File|Anonymous|Shared_Clean|Private_Clean|Private_Dirty):' "/proc/$app/smaps_rollup"
+  [ -n "${PMAP_SMAPS_OUT:-}" ] && cp "/proc/$app/smaps" "$PMAP_SMAPS_OUT$2"
+  echo "threads: $(ls /proc/$app/task | wc -l)"
+  echo "child processes: $(pgrep -P "$app" | wc -l) $(ps -o comm= --ppid "$app" | tr '\n' ' ')"
+}
+
 sleep "$seconds"
-kill -0 "$app" || { echo "the app exited:" >&2; cat "$work/app.log" >&2; exit 1; }
-echo "pmap-companion (pid $app), no window, ${seconds} s on a live demo stream:"
-grep -E '^(Rss|Pss|Pss_Anon|Pss_File|Anonymous|Shared_Clean|Private_Clean|Private_Dirty):' "/proc/$app/smaps_rollup"
-[ -n "${PMAP_SMAPS_OUT:-}" ] && cp "/proc/$app/smaps" "$PMAP_SMAPS_OUT"
-echo "threads: $(ls /proc/$app/task | wc -l)"
-echo "child processes: $(pgrep -P "$app" | wc -l)"
+report "no window, ${seconds} s on a live demo stream" ""
+[ -n "${PMAP_OPEN_CLOSE:-}" ] || exit 0
+
+"$target/release/pmap-companion" 2>>"$work/app.log"
+until window=$(xdotool search --name '^PMAP Companion$' 2>/dev/null); do sleep 0.5; done
+sleep 15
+report "window open 15 s" ".open"
+python3 - "$window" <<'PY'
+# Sends WM_DELETE_WINDOW, as a window manager's close button does.
+import ctypes, sys
+x = ctypes.CDLL("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+x.XInternAtom.restype = ctypes.c_ulong
+x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+class ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
+                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
+                ("data", ctypes.c_long * 5), ("pad", ctypes.c_long * 12)]
+d = x.XOpenDisplay(None)
+win = int(sys.argv[1])
+ev = ClientMessage(type=33, send_event=1, display=d, window=win, format=32,
+                   message_type=x.XInternAtom(d, b"WM_PROTOCOLS", 0))
+ev.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
+x.XSendEvent(d, win, 0, 0, ctypes.byref(ev))
+x.XFlush(ctypes.c_void_p(d))
+PY
+while xdotool search --name '^PMAP Companion$' >/dev/null 2>&1; do sleep 0.5; done
+sleep "$seconds"
+report "window opened and closed, ${seconds} s later" ".closed"
