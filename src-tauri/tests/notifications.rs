@@ -7,6 +7,7 @@ mod support;
 
 use std::time::Duration;
 
+use support::app::opened_urls;
 use support::rig::{WAIT, popup_about, rig, status_line_shows};
 use support::sim::ANA;
 
@@ -109,5 +110,43 @@ async fn quiet_hours_hold_high_events_and_let_critical_break_through() {
             .iter()
             .all(|s| !s.summary.contains("Quiet high finding")),
         "quiet hours let a high event through: {earlier:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn open_action_hands_the_deep_link_on_the_servers_origin_to_the_desktop() {
+    let rig = rig(None).await;
+    let (sim, mut notes) = (rig.sim, rig.notes);
+    let title = "Exposed admin panel on intranet";
+    let row = sim
+        .inbox_row("u-ana", "finding_assigned", "critical", title)
+        .await;
+    let (shown, _) = popup_about(&mut notes, title).await;
+    notes.wait_listening(&shown.sender).await;
+    let finding = row["data"]["finding_id"].as_str().expect("finding id");
+    let expected = format!("{}/findings/{finding}", sim.url);
+    // notify-rust may subscribe a moment before it reads its stream, and a
+    // signal sent in between is lost: click again (as a user would) until
+    // the launcher is called.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    'clicks: while tokio::time::Instant::now() < deadline {
+        notes.invoke(shown.id, "open").await;
+        for _ in 0..20 {
+            if opened_urls(&rig.desktop).contains(&expected) {
+                break 'clicks;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    assert!(
+        opened_urls(&rig.desktop).contains(&expected),
+        "{expected} was never opened; opened: {:?}",
+        opened_urls(&rig.desktop)
+    );
+    assert!(
+        opened_urls(&rig.desktop)
+            .iter()
+            .all(|url| url.starts_with(&format!("{}/", sim.url))),
+        "only the server's origin is ever opened"
     );
 }

@@ -21,6 +21,7 @@ impl App {
         let mut command = desktop.command(BIN);
         command
             .args(args)
+            .env("PATH", launcher_path(desktop))
             .env("PMAP_SERVER", server)
             .env("PMAP_LOG", "info,pmap_companion=debug")
             .env("BROWSER", "true")
@@ -45,6 +46,34 @@ impl App {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The browser launcher the app finds first on its PATH: a real program
+/// that records the URL it was asked to open (one per line) in
+/// `opened-urls` instead of starting a browser, so tests observe exactly
+/// what the app handed to the desktop.
+fn launcher_path(desktop: &Desktop) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = desktop.path("bin");
+    std::fs::create_dir_all(&bin).expect("launcher dir");
+    let record = desktop.path("opened-urls");
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+        record.display()
+    );
+    let launcher = bin.join("xdg-open");
+    std::fs::write(&launcher, script).expect("write launcher");
+    std::fs::set_permissions(&launcher, std::fs::Permissions::from_mode(0o755))
+        .expect("chmod launcher");
+    let system = std::env::var("PATH").unwrap_or_default();
+    format!("{}:{system}", bin.display())
+}
+
+/// The URLs the app asked the desktop to open so far.
+pub fn opened_urls(desktop: &Desktop) -> Vec<String> {
+    std::fs::read_to_string(desktop.path("opened-urls"))
+        .map(|text| text.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 impl Drop for App {
