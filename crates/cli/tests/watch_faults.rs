@@ -39,9 +39,7 @@ async fn watch_goes_live_and_the_badge_equals_the_summary() {
             is_effect(v, "connection") && v["state"] == "connecting"
         })
         .await;
-    watch.wait_live().await;
-    let unread = sim.unread("demo-ana").await;
-    watch.wait_badge(unread).await;
+    watch.wait_live_and_exact(&sim, "demo-ana").await;
     assert_eq!(watch.stop().await.code, 0, "Ctrl-C/SIGTERM is a clean exit");
 }
 
@@ -78,9 +76,7 @@ async fn critical_assignment_pops_up_with_link_severity_and_sound() {
 async fn reconnect_after_drop_refetches_the_summary_so_the_badge_is_exact() {
     let sim = Sim::start(SIM_FAST).await;
     let mut watch = Watch::start(&sim, "demo-ana", FAST).await;
-    watch.wait_live().await;
-    let before = sim.unread("demo-ana").await;
-    watch.wait_badge(before).await;
+    let before = watch.wait_live_and_exact(&sim, "demo-ana").await;
     // Three rows whose notification_created frames are lost.
     sim.post(
         "/_sim/inbox",
@@ -341,9 +337,7 @@ async fn reminders_fire_once_across_a_restart_of_the_cli() {
     );
 
     let mut second = Watch::start_in(&sim, "demo-ana", FAST, first.home).await;
-    second.wait_live().await;
-    let unread = sim.unread("demo-ana").await;
-    second.wait_badge(unread).await;
+    second.wait_live_and_exact(&sim, "demo-ana").await;
     sim.emit(assigned_to_ana("f-marker", "high", "corr-marker-2"))
         .await;
     second
@@ -371,9 +365,7 @@ async fn watch_started_while_the_server_is_down_waits_and_then_goes_live() {
         })
         .await;
     sim.restart().await;
-    watch.wait_live().await;
-    let unread = sim.unread("demo-ana").await;
-    watch.wait_badge(unread).await;
+    watch.wait_live_and_exact(&sim, "demo-ana").await;
 }
 
 #[tokio::test]
@@ -392,9 +384,7 @@ async fn watch_with_a_rejected_token_exits_signed_out_at_once() {
 async fn a_failed_summary_fetch_after_reconnect_is_retried_so_the_badge_is_exact() {
     let sim = Sim::start(SIM_FAST).await;
     let mut watch = Watch::start(&sim, "demo-ana", FAST).await;
-    watch.wait_live().await;
-    let before = sim.unread("demo-ana").await;
-    watch.wait_badge(before).await;
+    let before = watch.wait_live_and_exact(&sim, "demo-ana").await;
     sim.post(
         "/_sim/inbox",
         json!({"user": "u-ana", "count": 2, "emit": false}),

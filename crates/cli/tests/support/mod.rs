@@ -231,6 +231,15 @@ impl Watch {
         .await;
     }
 
+    /// Waits until the stream is live and the badge equals the server's
+    /// unread count for `token`; returns that count.
+    pub async fn wait_live_and_exact(&mut self, sim: &Sim, token: &str) -> u64 {
+        self.wait_live().await;
+        let unread = sim.unread(token).await;
+        self.wait_badge(unread).await;
+        unread
+    }
+
     /// Waits for the badge to show `unread`.
     pub async fn wait_badge(&mut self, unread: u64) {
         self.wait_for(&format!("badge {unread}"), |v| {
