@@ -210,21 +210,7 @@ async fn sign_in_without_a_keyring_is_session_only_and_writes_no_token() {
         )
         .await;
     screenshot(&driver, "sign-in").await;
-    driver
-        .js(
-            "document.getElementById('server').value = arguments[0];\
-             document.getElementById('token').value = arguments[1];\
-             document.querySelector('form.sign-in button[type=submit]').click();",
-            json!([sim.url, ANA]),
-        )
-        .await;
-    let message = driver
-        .wait(
-            "sign-in result",
-            "const m = document.getElementById('sign-in-message').textContent; \
-               return m.startsWith('Signed in') ? m : null;",
-        )
-        .await;
+    let message = sign_in_through_the_form(&driver, &sim.url, ANA).await;
     assert!(
         message
             .as_str()
@@ -256,21 +242,7 @@ async fn sign_in_stores_the_token_in_the_keyring() {
             "return document.getElementById('token') !== null;",
         )
         .await;
-    driver
-        .js(
-            "document.getElementById('server').value = arguments[0];\
-             document.getElementById('token').value = arguments[1];\
-             document.querySelector('form.sign-in button[type=submit]').click();",
-            json!([sim.url, ANA]),
-        )
-        .await;
-    let message = driver
-        .wait(
-            "sign-in result",
-            "const m = document.getElementById('sign-in-message').textContent; \
-               return m.startsWith('Signed in') ? m : null;",
-        )
-        .await;
+    let message = sign_in_through_the_form(&driver, &sim.url, ANA).await;
     assert_eq!(message, json!("Signed in as Ana Analyst."));
     sim.wait_for_stream("u-ana").await;
     let stored = desktop
@@ -288,4 +260,23 @@ async fn sign_in_stores_the_token_in_the_keyring() {
         support::files::containing(&desktop, ANA),
         Vec::<String>::new()
     );
+}
+
+/// Fills the sign-in form, submits it and returns the "Signed in…" message.
+async fn sign_in_through_the_form(driver: &Driver, server: &str, token: &str) -> Value {
+    driver
+        .js(
+            "document.getElementById('server').value = arguments[0];\
+             document.getElementById('token').value = arguments[1];\
+             document.querySelector('form.sign-in button[type=submit]').click();",
+            json!([server, token]),
+        )
+        .await;
+    driver
+        .wait(
+            "sign-in result",
+            "const m = document.getElementById('sign-in-message').textContent; \
+               return m.startsWith('Signed in') ? m : null;",
+        )
+        .await
 }
