@@ -20,6 +20,13 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
+# The test runner: one process per test, test groups bound how many heavy
+# tests run at once (.config/nextest.toml).
+if ! cargo nextest --version >/dev/null 2>&1; then
+  echo "setup: installing cargo-nextest (a few minutes, once)" >&2
+  cargo install cargo-nextest --locked --quiet
+fi
+
 # WebDriver front end for the tray app's UI tests (drives WebKitWebDriver).
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "setup: installing tauri-driver" >&2

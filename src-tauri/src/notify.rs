@@ -1,21 +1,32 @@
-//! Desktop notifications through notify-rust (freedesktop D-Bus on Linux):
-//! title, body, urgency from severity, app name and icon, and the actions
-//! **Open** and **Mark read**. What the user picks goes back to the engine
-//! as a [`UserAction`], so the same rules (same-origin links, the badge)
-//! apply as for the tray and the window.
+//! Desktop notifications over the freedesktop interface
+//! `org.freedesktop.Notifications`, spoken directly with zbus: title, body,
+//! urgency from severity, app name and icon, and the actions **Open** and
+//! **Mark read**. What the user picks goes back to the engine as a
+//! [`UserAction`], so the same rules (same-origin links, the badge) apply
+//! as for the tray and the window.
 //!
-//! One thread shows pop-ups in the order the engine raised them. The
-//! freedesktop daemon sends `ActionInvoked` to the connection that created
-//! the notification, so each notification with actions keeps its own
-//! connection and a small thread waiting on it until an action or close.
-//! The engine's storm limit bounds how many exist at once.
+//! One task owns one session-bus connection for the whole app and shows
+//! pop-ups one at a time, in the order the engine raised them;
+//! [`Notifier::show`] only queues. Before the task sends its first `Notify`
+//! it subscribes to the daemon's signals (`ActionInvoked`,
+//! `NotificationClosed`), so a click can never arrive while nobody listens
+//! (notify-rust subscribed per pop-up *after* `Notify` returned, and a click
+//! in that gap was lost). One match rule covers both signals, so they are
+//! read in the order the daemon sent them; it names no sender. Signals are
+//! routed by notification id through a bounded map of the pop-ups that
+//! have actions.
 
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::time::Duration;
 
 use companion_core::{Popup, UserAction};
-use notify_rust::{Hint, Notification, Urgency};
+use futures_util::StreamExt;
 use tauri::{AppHandle, Manager};
+use tokio::sync::mpsc;
+use zbus::message::Type;
+use zbus::zvariant::Value;
+use zbus::{Connection, MatchRule, Message, MessageStream};
 
 use crate::app;
 
@@ -24,86 +35,230 @@ pub const ACTION_OPEN: &str = "open";
 pub const ACTION_MARK_READ: &str = "mark_read";
 /// The freedesktop sound theme name used when a pop-up should be heard.
 const SOUND: &str = "message-new-instant";
+const DAEMON: &str = "org.freedesktop.Notifications";
+const PATH: &str = "/org/freedesktop/Notifications";
+/// How many pop-ups keep working actions; an older one's click is ignored.
+const ROUTES: usize = 256;
+/// A daemon that never answers `Notify` must not stall every later pop-up.
+const NOTIFY_TIMEOUT: Duration = Duration::from_secs(25);
 
 pub struct Notifier {
-    queue: mpsc::Sender<Popup>,
+    queue: mpsc::UnboundedSender<Popup>,
 }
 
 impl Notifier {
-    /// Starts the thread that shows pop-ups one at a time, in order.
+    /// Starts the task that shows pop-ups one at a time, in order.
     pub fn start(app: AppHandle) -> Notifier {
-        let (queue, popups) = mpsc::channel::<Popup>();
-        let spawned = std::thread::Builder::new()
-            .name("notifier".into())
-            .spawn(move || {
-                let icon = write_icon(&app);
-                for popup in popups {
-                    show(&app, &popup, icon.as_deref());
-                }
-            });
-        if let Err(error) = spawned {
-            tracing::error!(%error, "could not start the notifier thread");
-        }
+        let (queue, popups) = mpsc::unbounded_channel();
+        tauri::async_runtime::spawn(run(app, popups));
         Notifier { queue }
     }
 
     /// Queues `popup` without blocking the caller.
     pub fn show(&self, popup: &Popup) {
         if self.queue.send(popup.clone()).is_err() {
-            tracing::warn!("the notifier thread is gone; pop-up dropped");
+            tracing::warn!("the notifier task is gone; pop-up dropped");
         }
     }
 }
 
-/// Shows one pop-up; if it has actions, a small thread waits for them.
-fn show(app: &AppHandle, popup: &Popup, icon: Option<&Path>) {
-    let handle = match build(popup, icon).show() {
-        Ok(handle) => handle,
-        Err(error) => return tracing::warn!(%error, "could not show a notification"),
-    };
-    let (url, id) = (popup.url.clone(), popup.notification_id.clone());
-    if url.is_none() && id.is_none() {
-        return;
-    }
-    let app = app.clone();
-    let spawned = std::thread::Builder::new()
-        .name("notification".into())
-        .spawn(move || handle.wait_for_action(|action| on_action(&app, action, url, id)));
-    if let Err(error) = spawned {
-        tracing::warn!(%error, "could not wait for notification actions");
-    }
+/// What one `Notify` call sends for a pop-up, built without touching the
+/// bus so tests can read it.
+#[derive(Debug, PartialEq)]
+pub struct DesktopNotification {
+    pub app_name: &'static str,
+    pub app_icon: String,
+    pub summary: String,
+    pub body: String,
+    /// Pairs of action key and label, as the spec lays them out.
+    pub actions: Vec<&'static str>,
+    pub hints: HashMap<&'static str, Value<'static>>,
 }
 
 /// The notification for a pop-up, with actions only where they can work.
-pub fn build(popup: &Popup, icon: Option<&Path>) -> Notification {
-    let mut n = Notification::new();
-    n.appname(APP_NAME)
-        .summary(&popup.title)
-        .body(&popup.body)
-        .hint(Hint::DesktopEntry("pmap-companion".into()))
-        .urgency(if popup.urgent {
-            Urgency::Critical
-        } else {
-            Urgency::Normal
-        });
-    if let Some(icon) = icon {
-        n.icon(&icon.to_string_lossy());
-    }
+pub fn build(popup: &Popup, icon: Option<&Path>) -> DesktopNotification {
+    let mut actions = Vec::new();
     if popup.url.is_some() {
-        n.action(ACTION_OPEN, "Open");
+        actions.extend([ACTION_OPEN, "Open"]);
     }
     if popup.notification_id.is_some() {
-        n.action(ACTION_MARK_READ, "Mark read");
+        actions.extend([ACTION_MARK_READ, "Mark read"]);
     }
+    let urgency: u8 = if popup.urgent { 2 } else { 1 };
+    let mut hints = HashMap::from([
+        ("urgency", Value::from(urgency)),
+        ("desktop-entry", Value::from("pmap-companion")),
+    ]);
     if popup.sound {
-        n.sound_name(SOUND);
+        hints.insert("sound-name", Value::from(SOUND));
     }
-    n
+    DesktopNotification {
+        app_name: APP_NAME,
+        app_icon: icon
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        summary: popup.title.clone(),
+        body: popup.body.clone(),
+        actions,
+        hints,
+    }
 }
 
-fn on_action(app: &AppHandle, action: &str, url: Option<String>, id: Option<String>) {
+/// Where a click on one shown pop-up leads.
+#[derive(Clone, Debug, PartialEq)]
+struct Target {
+    url: Option<String>,
+    notification_id: Option<String>,
+}
+
+/// The shown pop-ups that have actions, by daemon id, oldest first. The
+/// daemon does not always close what it shows, so the oldest are forgotten
+/// beyond [`ROUTES`].
+#[derive(Default)]
+struct Routes(VecDeque<(u32, Target)>);
+
+impl Routes {
+    fn insert(&mut self, id: u32, target: Target) {
+        self.take(id);
+        if self.0.len() >= ROUTES {
+            self.0.pop_front();
+        }
+        self.0.push_back((id, target));
+    }
+
+    fn take(&mut self, id: u32) -> Option<Target> {
+        let at = self.0.iter().position(|(known, _)| *known == id)?;
+        self.0.remove(at).map(|(_, target)| target)
+    }
+}
+
+/// The app's one connection to the notification daemon.
+struct Bus {
+    connection: Connection,
+    /// The daemon's signals, in the order it sent them.
+    signals: MessageStream,
+    routes: Routes,
+}
+
+async fn run(app: AppHandle, mut popups: mpsc::UnboundedReceiver<Popup>) {
+    let icon = write_icon(&app);
+    let mut bus = match Bus::connect().await {
+        Ok(bus) => bus,
+        Err(error) => {
+            tracing::warn!(%error, "no session bus; pop-ups will not be shown");
+            while popups.recv().await.is_some() {
+                tracing::warn!("no session bus; pop-up dropped");
+            }
+            return;
+        }
+    };
+    // This task both awaits each `Notify` reply and reads the signals, so
+    // a signal is handled only after the id it names is in `routes`.
+    loop {
+        tokio::select! {
+            biased;
+            Some(Ok(signal)) = bus.signals.next() => bus.on_signal(&app, &signal),
+            popup = popups.recv() => match popup {
+                Some(popup) => bus.show(&app, &popup, icon.as_deref()).await,
+                None => return,
+            },
+        }
+    }
+}
+
+impl Bus {
+    /// Connects and puts the match rule in place before any `Notify`.
+    async fn connect() -> zbus::Result<Bus> {
+        let connection = zbus::connection::Builder::session()?
+            .method_timeout(NOTIFY_TIMEOUT)
+            .build()
+            .await?;
+        let rule = MatchRule::builder()
+            .msg_type(Type::Signal)
+            .interface(DAEMON)?
+            .path(PATH)?
+            .build();
+        let signals = MessageStream::for_match_rule(rule, &connection, None).await?;
+        Ok(Bus {
+            connection,
+            signals,
+            routes: Routes::default(),
+        })
+    }
+
+    /// Shows one pop-up and, if it has actions, remembers where they lead.
+    async fn show(&mut self, app: &AppHandle, popup: &Popup, icon: Option<&Path>) {
+        let (shown, held) = self.notify(&build(popup, icon)).await;
+        match shown {
+            Ok(id) if popup.url.is_some() || popup.notification_id.is_some() => {
+                let target = Target {
+                    url: popup.url.clone(),
+                    notification_id: popup.notification_id.clone(),
+                };
+                self.routes.insert(id, target);
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not show a notification"),
+        }
+        for signal in held {
+            self.on_signal(app, &signal);
+        }
+    }
+
+    /// Sends one `Notify` and returns the daemon's id for it. Signals that
+    /// arrive meanwhile are read, so zbus's bounded queue cannot fill and
+    /// hold up the reply, and handed back to be handled after the id is
+    /// known.
+    async fn notify(&mut self, n: &DesktopNotification) -> (zbus::Result<u32>, Vec<Message>) {
+        let body = (
+            n.app_name,
+            0u32,
+            &n.app_icon,
+            &n.summary,
+            &n.body,
+            &n.actions,
+            &n.hints,
+            -1i32, // expire as the daemon sees fit
+        );
+        let call = self
+            .connection
+            .call_method(Some(DAEMON), PATH, Some(DAEMON), "Notify", &body);
+        tokio::pin!(call);
+        let mut held = Vec::new();
+        let reply = loop {
+            tokio::select! {
+                biased;
+                Some(Ok(signal)) = self.signals.next() => held.push(signal),
+                reply = &mut call => break reply,
+            }
+        };
+        (reply.and_then(|r| r.body().deserialize::<u32>()), held)
+    }
+
+    fn on_signal(&mut self, app: &AppHandle, signal: &Message) {
+        let header = signal.header();
+        match header.member().map(|m| m.as_str()) {
+            Some("ActionInvoked") => {
+                let Ok((id, action)) = signal.body().deserialize::<(u32, String)>() else {
+                    return;
+                };
+                if let Some(target) = self.routes.take(id) {
+                    on_action(app, &action, target);
+                }
+            }
+            Some("NotificationClosed") => {
+                if let Ok((id, _reason)) = signal.body().deserialize::<(u32, u32)>() {
+                    self.routes.take(id);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn on_action(app: &AppHandle, action: &str, target: Target) {
     tracing::info!(action, "notification action");
-    match (action, url, id) {
+    match (action, target.url, target.notification_id) {
         (ACTION_OPEN, Some(url), id) => {
             app::act(app, UserAction::Open { url });
             if let Some(id) = id {
@@ -155,11 +310,27 @@ mod tests {
             &popup(true, Some("https://x/findings/1"), Some("n-1")),
             None,
         );
-        assert!(full.hints.contains(&Hint::Urgency(Urgency::Critical)));
+        assert_eq!(full.hints.get("urgency"), Some(&Value::U8(2)));
         assert_eq!(full.actions, ["open", "Open", "mark_read", "Mark read"]);
         let bare = build(&popup(false, None, None), None);
-        assert!(bare.hints.contains(&Hint::Urgency(Urgency::Normal)));
+        assert_eq!(bare.hints.get("urgency"), Some(&Value::U8(1)));
         assert!(bare.actions.is_empty());
-        assert_eq!(bare.appname, APP_NAME);
+        assert_eq!(bare.app_name, APP_NAME);
+    }
+
+    #[test]
+    fn routes_forget_the_oldest_beyond_their_bound_and_hand_each_out_once() {
+        let target = |n: u32| Target {
+            url: None,
+            notification_id: Some(format!("n-{n}")),
+        };
+        let mut routes = Routes::default();
+        for id in 0..=ROUTES as u32 {
+            routes.insert(id, target(id));
+        }
+        assert_eq!(routes.0.len(), ROUTES);
+        assert_eq!(routes.take(0), None, "the oldest was forgotten");
+        assert_eq!(routes.take(7), Some(target(7)));
+        assert_eq!(routes.take(7), None, "a second click finds nothing");
     }
 }

@@ -5,7 +5,6 @@
 mod support;
 
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use std::io::Write;
 use support::app::App;
@@ -67,9 +66,7 @@ async fn keyring_token_signs_in_and_sign_out_deletes_it() {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default()
     };
-    wait_until(Duration::from_secs(30), "the keyring entry to go", || {
-        lookup().is_empty()
-    });
+    wait_until("the keyring entry to go", || lookup().is_empty());
     support::rig::status_line_shows(&tray, "Signed out").await;
     assert!(!app.log_text().contains(ANA), "the token reached the log");
     assert_eq!(

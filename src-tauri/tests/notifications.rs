@@ -5,10 +5,9 @@
 
 mod support;
 
-use std::time::Duration;
-
+use pmap_testkit::eventually;
 use support::app::opened_urls;
-use support::rig::{WAIT, popup_about, rig, status_line_shows};
+use support::rig::{popup_about, rig, status_line_shows};
 use support::sim::ANA;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -25,18 +24,18 @@ async fn critical_assignment_pops_up_and_mark_read_reaches_server_and_badge() {
     assert_eq!(shown.app_name, "PMAP Companion");
     assert_eq!(shown.urgency, Some(2), "critical → urgency critical");
     assert_eq!(shown.actions, ["open", "Open", "mark_read", "Mark read"]);
+    assert!(
+        shown.listening,
+        "the app asked for the pop-up before it listened for clicks on it"
+    );
     status_line_shows(&tray, &format!("{} unread", before + 1)).await;
 
-    notes.wait_listening(&shown.sender).await;
+    // One click, with no wait for the app to be ready: it listened first.
     notes.invoke(shown.id, "mark_read").await;
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while sim.unread(ANA).await != before {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the server never saw the row read"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the server to see the row read", || async {
+        (sim.unread(ANA).await == before).then_some(())
+    })
+    .await;
     let page = sim.get("/api/v1/notifications?limit=5", ANA).await;
     let ours = page["items"]
         .as_array()
@@ -64,11 +63,10 @@ async fn paused_from_the_tray_nothing_pops_up_until_resumed() {
     status_line_shows(&tray, &format!("{} unread", before + 1)).await;
 
     tray.click("Resume notifications").await;
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while tray.menu().await[0].label.contains("paused") {
-        assert!(tokio::time::Instant::now() < deadline, "never resumed");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the tray to resume", || async {
+        (!tray.menu().await[0].label.contains("paused")).then_some(())
+    })
+    .await;
     sim.inbox_row("u-ana", "finding_assigned", "high", "Shown after resume")
         .await;
     let (_, before_marker) = popup_about(&mut notes, "Shown after resume").await;
@@ -122,27 +120,19 @@ async fn open_action_hands_the_deep_link_on_the_servers_origin_to_the_desktop() 
         .inbox_row("u-ana", "finding_assigned", "critical", title)
         .await;
     let (shown, _) = popup_about(&mut notes, title).await;
-    notes.wait_listening(&shown.sender).await;
+    assert!(
+        shown.listening,
+        "the app asked for the pop-up before it listened for clicks on it"
+    );
+    // One click, the moment the pop-up shows: a click is never lost.
+    notes.invoke(shown.id, "open").await;
     let finding = row["data"]["finding_id"].as_str().expect("finding id");
     let expected = format!("{}/findings/{finding}", sim.url);
-    // notify-rust may subscribe a moment before it reads its stream, and a
-    // signal sent in between is lost: click again (as a user would) until
-    // the launcher is called.
-    let deadline = tokio::time::Instant::now() + WAIT;
-    'clicks: while tokio::time::Instant::now() < deadline {
-        notes.invoke(shown.id, "open").await;
-        for _ in 0..20 {
-            if opened_urls(&rig.desktop).contains(&expected) {
-                break 'clicks;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-    assert!(
-        opened_urls(&rig.desktop).contains(&expected),
-        "{expected} was never opened; opened: {:?}",
-        opened_urls(&rig.desktop)
-    );
+    eventually(
+        &format!("the launcher to be asked to open {expected}"),
+        || async { opened_urls(&rig.desktop).contains(&expected).then_some(()) },
+    )
+    .await;
     assert!(
         opened_urls(&rig.desktop)
             .iter()

@@ -235,9 +235,8 @@ async fn raw_watch_prints_what_the_whatwg_parser_produced() {
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
     let mut next = async || -> Value {
-        let line = tokio::time::timeout(PATIENCE, lines.next_line())
+        let line = within("the next raw event", lines.next_line())
             .await
-            .expect("in time")
             .expect("read")
             .expect("a line");
         serde_json::from_str(&line).expect("JSON")
@@ -263,9 +262,8 @@ async fn raw_watch_prints_what_the_whatwg_parser_produced() {
     let _ = std::process::Command::new("kill")
         .args(["-INT", &child.id().expect("pid").to_string()])
         .status();
-    let status = tokio::time::timeout(PATIENCE, child.wait())
+    let status = within("pmap-cli to exit", child.wait())
         .await
-        .expect("exits")
         .expect("status");
     assert_eq!(status.code(), Some(0), "Ctrl-C exits 0");
 }
@@ -289,9 +287,8 @@ async fn the_token_never_reaches_logs_even_at_trace_level() {
     sim.emit(assigned_to_ana("f-trace", "high", "corr-trace"))
         .await;
     loop {
-        let line = tokio::time::timeout(PATIENCE, lines.next_line())
+        let line = within("a pop-up or badge line", lines.next_line())
             .await
-            .expect("in time")
             .expect("read")
             .expect("line");
         printed.push_str(&line);
@@ -302,9 +299,8 @@ async fn the_token_never_reaches_logs_even_at_trace_level() {
     let _ = std::process::Command::new("kill")
         .args(["-TERM", &child.id().expect("pid").to_string()])
         .status();
-    let output = tokio::time::timeout(PATIENCE, child.wait_with_output())
+    let output = within("pmap-cli to exit", child.wait_with_output())
         .await
-        .expect("exits")
         .expect("output");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

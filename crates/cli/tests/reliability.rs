@@ -21,6 +21,7 @@ mod support;
 
 use std::collections::HashMap;
 
+use pmap_testkit::eventually;
 use serde_json::{Value, json};
 use support::*;
 use tokio::io::AsyncWriteExt;
@@ -29,6 +30,10 @@ use tokio::io::AsyncWriteExt;
 mod clock_jumps;
 #[path = "reliability/schedule.rs"]
 mod schedule;
+#[path = "reliability/verdict.rs"]
+mod verdict;
+
+use verdict::{Outcome, Verdict};
 
 /// Peak resident memory any watch process may reach during the soak.
 pub const PEAK_RSS_BOUND_KIB: u64 = 48 * 1024;
@@ -127,26 +132,31 @@ impl Tracked {
     }
 }
 
-/// Everything emitted, whether the sim delivered it, and the faults played.
+/// Everything emitted, whether the sim delivered it, and each fault step's
+/// outcome.
 #[derive(Default)]
 pub struct Book {
     sent: Vec<(Tracked, bool)>,
     next: usize,
     /// Exact repeats delivered on purpose (the client must drop each).
     pub repeats_delivered: u64,
-    faults: Vec<(String, bool)>,
+    pub outcomes: Vec<Outcome>,
+    /// The fault whose step expects the impossible (test-only): proves the
+    /// verdict can report a failure.
+    sabotaged: Option<&'static str>,
 }
 
 impl Book {
+    pub fn sabotaging(fault: &'static str) -> Book {
+        Book {
+            sabotaged: Some(fault),
+            ..Book::default()
+        }
+    }
+
     /// Emits one event to Ana's stream; records whether it was delivered.
     pub async fn emit(&mut self, sim: &Sim, event: Tracked) -> bool {
-        let answer = sim
-            .post(
-                "/_sim/emit",
-                json!({"events": [event.envelope], "user": "u-ana"}),
-            )
-            .await;
-        let delivered = answer["delivered"] == 1;
+        let delivered = deliver(sim, &event).await.is_some();
         self.sent.push((event, delivered));
         delivered
     }
@@ -156,58 +166,64 @@ impl Book {
         let Some((event, _)) = self.sent.iter().rev().find(|(_, d)| *d).cloned() else {
             return;
         };
-        let answer = sim
-            .post(
-                "/_sim/emit",
-                json!({"events": [event.envelope], "user": "u-ana"}),
-            )
-            .await;
-        if answer["delivered"] == 1 {
+        if deliver(sim, &event).await.is_some() {
             self.repeats_delivered += 1;
         }
     }
 
-    /// `count` events of the mix, then a fence whose pop-up is awaited.
-    /// Retries the fence while the stream's queue is full (after a flood).
-    pub async fn batch(&mut self, sim: &Sim, watch: &mut Watch, count: usize) {
+    /// `count` events of the mix, then a fence whose pop-up is awaited;
+    /// records in `step` that the fence popped up exactly once.
+    pub async fn batch(&mut self, sim: &Sim, watch: &mut Watch, count: usize, step: &mut Outcome) {
         for _ in 0..count {
             let event = Tracked::nth(self.next);
             self.next += 1;
             self.emit(sim, event).await;
         }
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        let fence = loop {
-            let fence = Tracked::fence(&self.next.to_string());
-            self.next += 1;
-            if self.emit(sim, fence.clone()).await {
-                break fence;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the stream never drained"
-            );
-            // Back-pressure: the client is still reading a full queue.
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        };
-        watch
-            .wait_for(&format!("the fence {}", fence.subject), |v| {
-                popup_subject(v).as_deref() == Some(fence.subject.as_str())
+        // After a flood the stream's queue may still be full: the sim drops
+        // what it cannot queue, so offer the fence until it is taken.
+        let fence = Tracked::fence(&self.next.to_string());
+        self.next += 1;
+        eventually("the stream to take the fence", || deliver(sim, &fence)).await;
+        self.sent.push((fence.clone(), true));
+        let subject = fence.subject.as_str();
+        let awaited = watch
+            .try_wait_for(&format!("the fence {subject}"), |v| {
+                popup_subject(v).as_deref() == Some(subject)
             })
             .await;
+        step.waited("the batch's fence popped up", awaited);
+        let shown = watch
+            .seen
+            .iter()
+            .filter(|v| popup_subject(v).as_deref() == Some(subject))
+            .count();
+        let expected = if self.sabotaged == Some(step.fault.as_str()) {
+            2 // deliberately wrong: one event, one pop-up
+        } else {
+            1
+        };
+        step.compare("pop-ups of the fence", expected, shown);
     }
 
-    pub fn fault(&mut self, name: impl Into<String>, survived: bool) {
-        self.faults.push((name.into(), survived));
+    /// Records a finished step.
+    pub fn record(&mut self, step: Outcome) {
+        self.outcomes.push(step);
     }
 
-    /// Compares the pop-ups in `lines` with the decisions owed; returns
-    /// `(lost, duplicates)` and panics with details if either is non-zero.
-    pub fn reconcile(&self, lines: &[&Value]) -> (usize, usize) {
+    /// The recorded step for `fault`, to add a check known only later.
+    pub fn step(&mut self, fault: &str) -> &mut Outcome {
+        self.outcomes
+            .iter_mut()
+            .find(|o| o.fault == fault)
+            .unwrap_or_else(|| panic!("no step named {fault:?}"))
+    }
+
+    /// Compares the pop-ups in `lines` with the decisions owed; returns the
+    /// subjects whose pop-up was lost and those shown more than owed.
+    pub fn reconcile(&self, lines: &[Value]) -> (Vec<String>, Vec<String>) {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for line in lines {
-            if line["kind"] == "event"
-                && let Some(subject) = popup_subject(line)
-            {
+            if let Some(subject) = popup_subject(line) {
                 *seen.entry(subject).or_default() += 1;
             }
         }
@@ -217,17 +233,12 @@ impl Book {
             let owed = usize::from(*delivered && event.popup);
             let got = seen.get(&event.subject).copied().unwrap_or(0);
             if got < owed {
-                lost.push(&event.subject);
+                lost.push(event.subject.clone());
             } else if got > owed {
-                doubled.push((&event.subject, got, owed));
+                doubled.push(format!("{} ({got} for {owed} owed)", event.subject));
             }
         }
-        assert!(lost.is_empty(), "pop-ups lost for {lost:?}");
-        assert!(
-            doubled.is_empty(),
-            "unexpected pop-ups (subject, got, owed): {doubled:?}"
-        );
-        (lost.len(), doubled.len())
+        (lost, doubled)
     }
 
     pub fn delivered(&self) -> usize {
@@ -237,11 +248,18 @@ impl Book {
     pub fn owed(&self) -> usize {
         self.sent.iter().filter(|(e, d)| *d && e.popup).count()
     }
+}
 
-    pub fn faults(&self) -> (usize, usize) {
-        let survived = self.faults.iter().filter(|(_, ok)| *ok).count();
-        (survived, self.faults.len())
-    }
+/// Emits `event` to Ana's stream; `Some` if the sim delivered it, `None`
+/// if it dropped it for back-pressure.
+async fn deliver(sim: &Sim, event: &Tracked) -> Option<()> {
+    let answer = sim
+        .post(
+            "/_sim/emit",
+            json!({"events": [event.envelope], "user": "u-ana"}),
+        )
+        .await;
+    (answer["delivered"] == 1).then_some(())
 }
 
 /// The subject id at the end of an event pop-up's deep link.
@@ -266,31 +284,22 @@ pub fn home_with_prefs() -> tempfile::TempDir {
     home
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_client_survives_the_fault_schedule_without_losing_or_doubling_a_popup() {
+/// Plays the CLI's fault schedule, then the clock jumps, and computes the
+/// verdict from the steps' outcomes and the pop-up reconciliation.
+async fn play(sabotaged: Option<&'static str>) -> (Verdict, String) {
     let started = std::time::Instant::now();
-    let mut book = Book::default();
+    let mut book = sabotaged.map(Book::sabotaging).unwrap_or_default();
     let cli = schedule::play(&mut book).await;
-    let (lost, duplicates) = book.reconcile(&cli.popups.iter().collect::<Vec<_>>());
-    let mut clock_book = Book::default();
+    let (mut lost, mut duplicates) = book.reconcile(&cli.popups);
+    let mut clock_book = sabotaged.map(Book::sabotaging).unwrap_or_default();
     let clock = clock_jumps::play(&mut clock_book).await;
-    let (survived, total) = book.faults();
-    let (clock_survived, clock_total) = clock_book.faults();
-    let (survived, total) = (survived + clock_survived, total + clock_total);
-    assert_eq!(
-        survived, total,
-        "faults: {:?} {:?}",
-        book.faults, clock_book.faults
-    );
-    let line = format!(
-        "faults survived: {survived}/{total}, popups lost: {}, duplicates: {}\n",
-        lost + clock.lost,
-        duplicates + clock.duplicates
-    );
+    let (clock_lost, clock_duplicates) = clock_book.reconcile(&clock.popups);
+    lost.extend(clock_lost);
+    duplicates.extend(clock_duplicates);
     let detail = format!(
         "reliability: {} events delivered ({} dropped by the sim for back-pressure), {} pop-ups owed, {} repeats dropped, {} malformed frames \
          skipped, {} reminders fired then never again across {} clock jumps, peak RSS {} KiB \
-         (bound {} KiB), {:.1} s\n",
+         (bound {} KiB), {:.1} s",
         book.delivered() + clock_book.delivered(),
         book.sent.len() - book.delivered(),
         book.owed() + clock_book.owed(),
@@ -302,9 +311,58 @@ async fn the_client_survives_the_fault_schedule_without_losing_or_doubling_a_pop
         PEAK_RSS_BOUND_KIB,
         started.elapsed().as_secs_f64()
     );
+    let mut outcomes = book.outcomes;
+    outcomes.extend(clock_book.outcomes);
+    let verdict = Verdict {
+        outcomes,
+        lost,
+        duplicates,
+    };
+    (verdict, detail)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_survives_the_fault_schedule_without_losing_or_doubling_a_popup() {
+    let (verdict, detail) = play(None).await;
     // Straight to the terminal, past the test harness's output capture, so
     // `make test` shows the summary.
     let mut out = tokio::io::stdout();
-    let _ = out.write_all(format!("{line}{detail}").as_bytes()).await;
+    let _ = out
+        .write_all(format!("{}\n{detail}\n", verdict.line()).as_bytes())
+        .await;
     let _ = out.flush().await;
+    assert!(
+        verdict.passed(),
+        "{}\n{}",
+        verdict.line(),
+        verdict.failures()
+    );
+}
+
+/// The fault whose step the verdict test sabotages.
+const SABOTAGED: &str = "drop 7";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_verdict_reports_a_step_whose_expectation_was_not_met() {
+    let (verdict, _) = play(Some(SABOTAGED)).await;
+    let failed: Vec<&str> = verdict
+        .outcomes
+        .iter()
+        .filter(|o| !o.survived())
+        .map(|o| o.fault.as_str())
+        .collect();
+    assert_eq!(failed, [SABOTAGED], "{}", verdict.failures());
+    assert!(
+        verdict.line().starts_with("faults survived: 34/35,"),
+        "{}",
+        verdict.line()
+    );
+    assert!(!verdict.passed());
+    assert!(
+        verdict
+            .failures()
+            .contains("expected pop-ups of the fence: 2"),
+        "{}",
+        verdict.failures()
+    );
 }

@@ -17,8 +17,6 @@ mod common;
 
 use common::{canned, response};
 
-const PATIENCE: Duration = Duration::from_secs(20);
-
 fn settings() -> StreamSettings {
     StreamSettings {
         idle_timeout: Duration::from_millis(300),
@@ -48,9 +46,8 @@ async fn until_failure(
     seen: &mut Vec<StreamEvent>,
 ) -> StreamEvent {
     loop {
-        let event = tokio::time::timeout(PATIENCE, rx.recv())
+        let event = pmap_testkit::within("a stream event", rx.recv())
             .await
-            .expect("an event in time")
             .expect("supervisor alive");
         if matches!(event, StreamEvent::Failed { .. }) {
             return event;

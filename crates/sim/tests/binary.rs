@@ -4,7 +4,6 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use common::Sse;
 
@@ -36,9 +35,8 @@ async fn binary_prints_its_url_streams_and_exits_zero_on_sigterm() {
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).map(|_| line)
     });
-    let line = tokio::time::timeout(Duration::from_secs(30), line)
+    let line = common::within("the ready line", line)
         .await
-        .expect("ready line in time")
         .expect("reader task")
         .expect("stdout readable");
     let url = line
@@ -83,12 +81,11 @@ async fn binary_prints_its_url_streams_and_exits_zero_on_sigterm() {
         .status()
         .expect("kill runs");
     assert!(killed.success());
-    let status = tokio::time::timeout(
-        Duration::from_secs(15),
+    let status = common::within(
+        "pmap-sim to exit",
         tokio::task::spawn_blocking(move || child.wait()),
     )
     .await
-    .expect("exits in time")
     .expect("wait task")
     .expect("wait works");
     assert!(status.success(), "exit status {status:?}");

@@ -40,10 +40,6 @@ async fn stream_sends_headers_then_ping_then_heartbeats_at_the_cadence() {
         elapsed >= Duration::from_millis(500),
         "three 200 ms heartbeats took {elapsed:?}"
     );
-    assert!(
-        elapsed < Duration::from_secs(5),
-        "heartbeats are not late: {elapsed:?}"
-    );
 }
 
 #[tokio::test]
@@ -295,7 +291,6 @@ async fn rate_load_streams_acme_updates_with_increasing_ids() {
     let sim = common::start(config).await;
     let mut ana = sim.stream("demo-ana").await;
     let mut last: Option<u64> = None;
-    let started = Instant::now();
     for _ in 0..40 {
         let event = ana.next_event().await;
         assert_eq!(event["type"], "finding_updated");
@@ -311,10 +306,6 @@ async fn rate_load_streams_acme_updates_with_increasing_ids() {
         );
         last = Some(id);
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "about 200 events/s"
-    );
     let mut ben = sim.stream("demo-ben").await;
     sim.sim.shutdown().await;
     ben.expect_closed().await;

@@ -6,7 +6,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -127,7 +126,7 @@ impl Desktop {
                 .expect("start Xvfb (apt install xvfb)");
             self.children.push(("Xvfb", xvfb));
             self.display = format!(":{n}");
-            wait_until(Duration::from_secs(20), "the X display", || socket.exists());
+            wait_until("the X display", || socket.exists());
             return;
         }
     }
@@ -148,7 +147,7 @@ impl Desktop {
 
     /// Waits until a well-known name has an owner on the bus.
     pub fn wait_for_name(&self, name: &str) {
-        wait_until(Duration::from_secs(20), name, || {
+        wait_until(name, || {
             Command::new("dbus-send")
                 .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
                 .args([
@@ -179,11 +178,8 @@ fn set_private(dir: &Path) {
     let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
 }
 
-/// Polls `ready` until it holds; panics naming `what` after `timeout`.
-pub fn wait_until(timeout: Duration, what: &str, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !ready() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// Polls `ready` until it holds; panics naming `what` after the
+/// workspace's patience.
+pub fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
+    pmap_testkit::eventually_blocking(what, || ready().then_some(()));
 }

@@ -1,6 +1,8 @@
 //! Watches the test bus as a monitor (what `dbus-monitor` does) for the
 //! app's `Notify` calls and their replies, and plays the notification
 //! daemon's part when a user clicks an action: it emits `ActionInvoked`.
+//! A monitor sees messages in bus order, so it can tell whether the app
+//! subscribed to `ActionInvoked` before it asked for a pop-up.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -22,13 +24,15 @@ pub struct Shown {
     pub actions: Vec<String>,
     /// The `urgency` hint: 0 low, 1 normal, 2 critical.
     pub urgency: Option<u8>,
+    /// Whether the sender had added a match rule for `ActionInvoked`
+    /// before this `Notify` call went over the bus, so that no click on
+    /// the pop-up can arrive while nobody listens.
+    pub listening: bool,
 }
 
-enum Seen {
-    Shown(Shown),
-    /// A connection subscribed to `ActionInvoked`.
-    Listening(String),
-}
+/// A `Notify` call awaiting its reply: its arguments, and whether its
+/// sender was listening for actions when the call was seen.
+type Pending = (NotifyArgs, bool);
 
 type NotifyArgs = (
     String,
@@ -42,8 +46,7 @@ type NotifyArgs = (
 );
 
 pub struct Notifications {
-    rx: mpsc::UnboundedReceiver<Seen>,
-    listening: HashSet<String>,
+    rx: mpsc::UnboundedReceiver<Shown>,
     emitter: Connection,
 }
 
@@ -69,37 +72,16 @@ impl Notifications {
         tokio::spawn(observe(monitor, stream, tx));
         Notifications {
             rx,
-            listening: HashSet::new(),
             emitter: connect(bus).await,
         }
     }
 
     /// The next notification shown, within `timeout`.
     pub async fn next(&mut self, timeout: Duration) -> Option<Shown> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(Seen::Shown(shown))) => return Some(shown),
-                Ok(Some(Seen::Listening(sender))) => {
-                    self.listening.insert(sender);
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// Waits until `sender` listens for actions, as a daemon's click needs.
-    pub async fn wait_listening(&mut self, sender: &str) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        while !self.listening.contains(sender) {
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(Seen::Listening(s))) => {
-                    self.listening.insert(s);
-                }
-                Ok(Some(Seen::Shown(_))) => {}
-                _ => panic!("{sender} never subscribed to ActionInvoked"),
-            }
-        }
+        tokio::time::timeout(timeout, self.rx.recv())
+            .await
+            .ok()
+            .flatten()
     }
 
     /// What the daemon sends when the user clicks `action` on `id`.
@@ -117,8 +99,14 @@ impl Notifications {
     }
 }
 
-async fn observe(_monitor: Connection, mut stream: MessageStream, tx: mpsc::UnboundedSender<Seen>) {
-    let mut pending: HashMap<(String, u32), NotifyArgs> = HashMap::new();
+async fn observe(
+    _monitor: Connection,
+    mut stream: MessageStream,
+    tx: mpsc::UnboundedSender<Shown>,
+) {
+    let mut pending: HashMap<(String, u32), Pending> = HashMap::new();
+    // Connections that have subscribed to `ActionInvoked` so far.
+    let mut listening: HashSet<String> = HashSet::new();
     while let Some(Ok(msg)) = stream.next().await {
         let header = msg.header();
         let member = header.member().map(|m| m.to_string()).unwrap_or_default();
@@ -126,7 +114,9 @@ async fn observe(_monitor: Connection, mut stream: MessageStream, tx: mpsc::Unbo
         match header.message_type() {
             Type::MethodCall if member == "Notify" => {
                 if let Ok(args) = msg.body().deserialize::<NotifyArgs>() {
-                    pending.insert((sender, msg.primary_header().serial_num().get()), args);
+                    let serial = msg.primary_header().serial_num().get();
+                    let was_listening = listening.contains(&sender);
+                    pending.insert((sender, serial), (args, was_listening));
                 }
             }
             Type::MethodCall
@@ -134,9 +124,9 @@ async fn observe(_monitor: Connection, mut stream: MessageStream, tx: mpsc::Unbo
                     && msg
                         .body()
                         .deserialize::<String>()
-                        .is_ok_and(|rule| rule.contains("ActionInvoked")) =>
+                        .is_ok_and(|rule| catches_action_invoked(&rule)) =>
             {
-                let _ = tx.send(Seen::Listening(sender));
+                listening.insert(sender);
             }
             Type::MethodReturn => {
                 let destination = header
@@ -146,7 +136,9 @@ async fn observe(_monitor: Connection, mut stream: MessageStream, tx: mpsc::Unbo
                 let Some(serial) = header.reply_serial() else {
                     continue;
                 };
-                let Some(args) = pending.remove(&(destination.clone(), serial.get())) else {
+                let Some((args, was_listening)) =
+                    pending.remove(&(destination.clone(), serial.get()))
+                else {
                     continue;
                 };
                 let Ok(id) = msg.body().deserialize::<u32>() else {
@@ -156,7 +148,7 @@ async fn observe(_monitor: Connection, mut stream: MessageStream, tx: mpsc::Unbo
                     .6
                     .get("urgency")
                     .and_then(|v| v.downcast_ref::<u8>().ok());
-                let _ = tx.send(Seen::Shown(Shown {
+                let _ = tx.send(Shown {
                     id,
                     sender: destination,
                     app_name: args.0,
@@ -164,9 +156,18 @@ async fn observe(_monitor: Connection, mut stream: MessageStream, tx: mpsc::Unbo
                     body: args.4,
                     actions: args.5,
                     urgency,
-                }));
+                    listening: was_listening,
+                });
             }
             _ => {}
         }
     }
+}
+
+/// Whether a match rule lets the daemon's `ActionInvoked` through: it
+/// names the interface and either that member or none.
+fn catches_action_invoked(rule: &str) -> bool {
+    let interface = rule.contains("interface='org.freedesktop.Notifications'");
+    let member = rule.contains("member='ActionInvoked'") || !rule.contains("member=");
+    interface && member && rule.contains("type='signal'")
 }

@@ -1,15 +1,13 @@
 //! One live rig per test: a headless desktop, a simulator, the
 //! notification and tray observers, and the real app signed in as Ana.
 
-use std::time::Duration;
+use pmap_testkit::eventually;
 
 use super::app::App;
 use super::desktop::{Desktop, Keyring};
 use super::notifications::{Notifications, Shown};
 use super::sim::{ANA, Sim};
 use super::tray::{Item, Panel};
-
-pub const WAIT: Duration = Duration::from_secs(30);
 
 /// The desktop, simulator, observers and app, with Ana live.
 pub struct Rig {
@@ -47,23 +45,11 @@ pub async fn rig(config: Option<serde_json::Value>) -> Rig {
 
 /// Waits until the tray's status line (its tooltip text) contains `text`.
 pub async fn status_line_shows(tray: &Item, text: &str) -> String {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let line = tray
-            .menu()
-            .await
-            .first()
-            .map(|e| e.label.clone())
-            .unwrap_or_default();
-        if line.contains(text) {
-            return line;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "status line {line:?} never showed {text:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(&format!("the status line to show {text:?}"), || async {
+        let line = tray.menu().await.first().map(|e| e.label.clone())?;
+        line.contains(text).then_some(line)
+    })
+    .await
 }
 
 /// The next pop-up whose summary mentions `title` (start-up reminder
@@ -72,7 +58,7 @@ pub async fn popup_about(notes: &mut Notifications, title: &str) -> (Shown, Vec<
     let mut before = Vec::new();
     loop {
         let shown = notes
-            .next(WAIT)
+            .next(pmap_testkit::patience())
             .await
             .unwrap_or_else(|| panic!("no pop-up about {title:?}; saw {before:#?}"));
         if shown.summary.contains(title) || shown.body.contains(title) {

@@ -1,8 +1,6 @@
 //! A live pmap-sim on an ephemeral loopback port, with its control
 //! endpoints, for the app to talk to.
 
-use std::time::{Duration, Instant};
-
 use pmap_sim::{RunningSim, SimConfig};
 use serde_json::{Value, json};
 
@@ -79,23 +77,22 @@ impl Sim {
 
     /// Waits until `user` has an open event stream.
     pub async fn wait_for_stream(&self, user: &str) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
+        pmap_testkit::eventually(&format!("{user} to open a stream"), || async {
             let stats = self
                 .http
                 .get(format!("{}/_sim/stats", self.url))
                 .send()
-                .await;
-            if let Ok(stats) = stats
-                && let Ok(stats) = stats.json::<Value>().await
-                && stats["connections"]
-                    .as_array()
-                    .is_some_and(|c| c.iter().any(|c| c["user"] == user))
-            {
-                return;
-            }
-            assert!(Instant::now() < deadline, "{user} never opened a stream");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+                .await
+                .ok()?
+                .json::<Value>()
+                .await
+                .ok()?;
+            stats["connections"]
+                .as_array()?
+                .iter()
+                .any(|c| c["user"] == user)
+                .then_some(())
+        })
+        .await
     }
 }

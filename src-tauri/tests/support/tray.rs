@@ -4,7 +4,6 @@
 //! `com.canonical.dbusmenu`.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use tokio::sync::mpsc;
 use zbus::proxy::CacheProperties;
@@ -105,10 +104,12 @@ impl Panel {
 
     /// The first item that registers.
     pub async fn item(&mut self) -> Item {
-        let (bus, path) = tokio::time::timeout(Duration::from_secs(60), self.registered.recv())
-            .await
-            .expect("no tray item registered with the watcher")
-            .expect("watcher alive");
+        let (bus, path) = pmap_testkit::within(
+            "a tray item to register with the watcher",
+            self.registered.recv(),
+        )
+        .await
+        .expect("watcher alive");
         Item {
             client: self.client.clone(),
             bus,
@@ -148,8 +149,7 @@ impl Item {
     pub async fn icon_rgba(&self) -> (String, Vec<u8>, u32) {
         // Each icon change writes a new file and deletes the old one, so
         // the file just named can be gone already: ask again.
-        let mut attempts = 0;
-        let (name, file) = loop {
+        let (name, file) = pmap_testkit::eventually("the icon file the item names", || async {
             let name: String = self.property("IconName").await;
             let theme: String = self.property("IconThemePath").await;
             let path = if name.starts_with('/') {
@@ -158,14 +158,12 @@ impl Item {
                 format!("{theme}/{name}.png")
             };
             match std::fs::File::open(&path) {
-                Ok(file) => break (name, file),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < 50 => {
-                    attempts += 1;
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                }
+                Ok(file) => Some((name, file)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => panic!("icon {path}: {e}"),
             }
-        };
+        })
+        .await;
         let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
         decoder.set_transformations(png::Transformations::EXPAND);
         let mut reader = decoder.read_info().expect("png header");

@@ -3,7 +3,6 @@
 
 use std::net::TcpListener;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -45,15 +44,18 @@ impl Driver {
             .spawn()
             .expect("start tauri-driver (cargo install tauri-driver --locked)");
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(90))
+            .timeout(pmap_testkit::patience() * 3)
             .build()
             .expect("HTTP client");
         let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while http.get(format!("{base}/status")).send().await.is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        pmap_testkit::eventually("tauri-driver to answer", || async {
+            http.get(format!("{base}/status"))
+                .send()
+                .await
+                .ok()
+                .map(drop)
+        })
+        .await;
         let caps = json!({"capabilities": {"alwaysMatch": {
             "tauri:options": {"application": BIN, "args": args}
         }}});
@@ -110,18 +112,14 @@ impl Driver {
 
     /// Polls `script` until it returns something truthy.
     pub async fn wait(&self, what: &str, script: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
+        pmap_testkit::eventually(what, || async {
             let value = self.js(script, json!([])).await;
             let truthy = !matches!(&value, Value::Null | Value::Bool(false))
                 && value != json!(0)
                 && value != json!("");
-            if truthy {
-                return value;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            truthy.then_some(value)
+        })
+        .await
     }
 
     pub async fn click(&self, css: &str) {

@@ -1,21 +1,20 @@
 //! Test rig: a real `pmap-sim` process on an ephemeral loopback port and a
 //! real `pmap-cli watch --format json` process talking to it. Tests wait on
-//! lines the CLI prints (explicit signals), with a generous timeout only as a
-//! safety net; nothing sleeps to synchronise.
+//! lines the CLI prints (explicit signals), with the workspace's one
+//! patience ([`pmap_testkit::patience`]) only as a safety net; nothing
+//! sleeps to synchronise.
 
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 
-/// How long any single expected signal may take before the test fails.
-pub const PATIENCE: Duration = Duration::from_secs(30);
+pub use pmap_testkit::{patience, within};
 
 pub fn cli_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_pmap-cli"))
@@ -127,9 +126,8 @@ async fn spawn_sim(addr: &str, extra: &[String]) -> (Child, String) {
         .expect("spawn pmap-sim");
     let stdout = child.stdout.take().expect("piped stdout");
     let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(PATIENCE, lines.next_line())
+    let line = within("pmap-sim to report its address", lines.next_line())
         .await
-        .expect("pmap-sim reports its address in time")
         .expect("read pmap-sim stdout")
         .expect("pmap-sim printed a line");
     let url = line
@@ -201,25 +199,39 @@ impl Watch {
     }
 
     pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
+        self.try_wait_for(what, pred)
+            .await
+            .unwrap_or_else(|missed| panic!("{missed}"))
+    }
+
+    /// Like [`Watch::wait_for`], but a line that never comes is returned as
+    /// an error naming what was awaited and the last lines seen, for
+    /// callers that record the failure and go on.
+    pub async fn try_wait_for(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Result<Value, String> {
+        let deadline = tokio::time::Instant::now() + patience();
         loop {
-            let line = tokio::time::timeout_at(deadline, self.lines.recv())
-                .await
-                .unwrap_or_else(|_| {
-                    panic!(
-                        "timed out waiting for {what}; last lines: {:#?}",
-                        self.tail()
-                    )
-                })
-                .unwrap_or_else(|| {
-                    panic!(
+            let line = match tokio::time::timeout_at(deadline, self.lines.recv()).await {
+                Ok(Some(line)) => line,
+                Ok(None) => {
+                    return Err(format!(
                         "pmap-cli exited before {what}; last lines: {:#?}",
                         self.tail()
-                    )
-                });
+                    ));
+                }
+                Err(_) => {
+                    return Err(format!(
+                        "timed out waiting for {what}; last lines: {:#?}",
+                        self.tail()
+                    ));
+                }
+            };
             self.seen.push(line.clone());
             if pred(&line) {
-                return line;
+                return Ok(line);
             }
         }
     }
@@ -259,9 +271,8 @@ impl Watch {
 
     /// Waits for the process to exit on its own.
     pub async fn finish(mut self) -> Finished {
-        let status = tokio::time::timeout(PATIENCE, self.child.wait())
+        let status = within("pmap-cli to exit", self.child.wait())
             .await
-            .expect("pmap-cli exits")
             .expect("wait");
         while let Some(line) = self.lines.recv().await {
             self.seen.push(line);

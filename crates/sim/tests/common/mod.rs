@@ -11,8 +11,7 @@ use futures_util::{Stream, StreamExt};
 use pmap_sim::{RunningSim, SimConfig};
 use serde_json::{Value, json};
 
-/// Safety net for anything that should happen promptly.
-pub const PATIENCE: Duration = Duration::from_secs(10);
+pub use pmap_testkit::within;
 
 pub struct Sim {
     pub sim: RunningSim,
@@ -139,16 +138,7 @@ impl Sse {
     /// The next block (frame or comment) without its terminating blank
     /// line; `None` when the server closed the stream.
     pub async fn next_block(&mut self) -> Option<String> {
-        tokio::time::timeout(PATIENCE, self.read_block())
-            .await
-            .expect("the stream produced something in time")
-    }
-
-    /// Like `next_block`, but `Err` when nothing arrives within `limit`.
-    pub async fn next_block_within(&mut self, limit: Duration) -> Result<Option<String>, ()> {
-        tokio::time::timeout(limit, self.read_block())
-            .await
-            .map_err(|_| ())
+        within("the stream to produce something", self.read_block()).await
     }
 
     async fn read_block(&mut self) -> Option<String> {
