@@ -278,19 +278,24 @@ async fn the_same_event_after_a_reconnect_pops_up_once() {
     assert_eq!(stats["duplicates"], 1);
 }
 
+/// 50 000 SLA breaches (they pop up by default) arrive faster than the
+/// client reads on a loaded machine: the server drops what its queue cannot
+/// hold, possibly the five inbox rows' announcements created right after.
+/// Pop-ups are coalesced, and the badge is exact anyway: a run of frames
+/// makes the client reconcile it from the summary.
 #[tokio::test]
 async fn a_flood_is_coalesced_and_the_badge_is_exact_at_the_end() {
     let sim = Sim::start(SIM_FAST).await;
     let mut watch = Watch::start(&sim, "demo-ana", FAST).await;
     watch.wait_live().await;
-    sim.post("/_sim/flood", json!({"count": 50_000, "event_type": "finding_assigned", "company_id": "c-acme", "user": "u-ana"}))
+    sim.post("/_sim/flood", json!({"count": 50_000, "event_type": "sla_breached", "company_id": "c-acme", "user": "u-ana"}))
         .await;
     sim.post("/_sim/inbox", json!({"user": "u-ana", "count": 5}))
         .await;
     let unread = sim.unread("demo-ana").await;
     watch.wait_badge(unread).await;
     watch
-        .wait_for("a storm summary", |v| {
+        .saw_or_wait_for("a storm summary", |v| {
             is_effect(v, "notify") && v["kind"] == "storm_summary"
         })
         .await;

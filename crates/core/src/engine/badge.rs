@@ -1,6 +1,13 @@
 //! The unread badge. The server's summary is the truth; stream events move
 //! the count optimistically in between, and each such move schedules a
 //! debounced refetch so dropped frames cannot leave the badge wrong for long.
+//!
+//! A server drops frames for a client that falls behind, without telling it
+//! (PROTOCOL.md, "Back-pressure"), so a dropped `notification_created` moves
+//! nothing. Traffic is the only hint: every [`RECONCILE_EVERY`] frames since
+//! the last exact count also schedule a refetch. After a flood the badge is
+//! therefore exact within one debounce of the last frame, however slow the
+//! client was, and a quiet stream costs nothing.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -9,12 +16,18 @@ use super::timer::Deadline;
 /// At most one summary refetch per this delay after stream changes.
 pub(crate) const SUMMARY_DEBOUNCE: TimeDelta = TimeDelta::seconds(2);
 
+/// Frames after which the count is reconciled even if none moved it: fewer
+/// than any server queue a client could overflow.
+pub(crate) const RECONCILE_EVERY: u32 = 64;
+
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Badge {
     /// `None` until the first summary: we never invent a count.
     unread: Option<u64>,
     /// The value last sent with `SetBadge`.
     shown: Option<u64>,
+    /// Frames received since the last exact count or reconciliation.
+    frames_since_exact: u32,
     pub refetch: Deadline,
 }
 
@@ -26,7 +39,18 @@ impl Badge {
     /// Takes the server's count as exact.
     pub fn set_exact(&mut self, unread: u64) -> Option<u64> {
         self.unread = Some(unread);
+        self.frames_since_exact = 0;
         self.changed()
+    }
+
+    /// Counts one received frame of any kind; every [`RECONCILE_EVERY`]th
+    /// schedules a refetch, in case the server dropped some for us.
+    pub fn count_frame(&mut self, now: DateTime<Utc>) {
+        self.frames_since_exact += 1;
+        if self.frames_since_exact >= RECONCILE_EVERY {
+            self.frames_since_exact = 0;
+            self.refetch.arm(now, SUMMARY_DEBOUNCE);
+        }
     }
 
     /// Applies an optimistic change from the stream and schedules a refetch.
@@ -79,5 +103,26 @@ mod tests {
         assert_eq!(b.set_exact(7), Some(7));
         assert_eq!(b.adjust(Change::Clear, now), Some(0));
         assert_eq!(b.refetch.due(), Some(now + SUMMARY_DEBOUNCE));
+    }
+
+    #[test]
+    fn a_run_of_frames_schedules_a_refetch_even_when_none_moved_the_count() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).expect("in range");
+        let mut b = Badge::default();
+        b.set_exact(3);
+        for _ in 1..RECONCILE_EVERY {
+            b.count_frame(now);
+        }
+        assert_eq!(b.refetch.due(), None, "a quiet stream costs nothing");
+        b.count_frame(now);
+        assert_eq!(b.refetch.due(), Some(now + SUMMARY_DEBOUNCE));
+        // An exact count starts the run again.
+        b.refetch.clear();
+        b.count_frame(now);
+        b.set_exact(4);
+        for _ in 1..RECONCILE_EVERY {
+            b.count_frame(now);
+        }
+        assert_eq!(b.refetch.due(), None);
     }
 }

@@ -20,6 +20,7 @@ impl Engine {
         out: &mut Vec<Effect>,
     ) {
         self.stats.frames += 1;
+        self.badge.count_frame(now);
         let envelope = match Envelope::decode(data) {
             Ok(Decoded::Event(envelope)) => envelope,
             Ok(Decoded::Ping) => {

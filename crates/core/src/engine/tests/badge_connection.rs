@@ -71,6 +71,49 @@ fn own_notification_events_move_the_badge_and_schedule_one_refetch() {
 }
 
 #[test]
+fn a_flood_reconciles_the_badge_though_the_server_dropped_its_rows() {
+    let mut engine = engine();
+    engine.handle(
+        Input::Summary {
+            total: 9,
+            unread: 5,
+        },
+        at(0),
+    );
+    // A flood of someone else's assignments; the server dropped the
+    // `notification_created` frames that were queued behind them.
+    let mut effects = Vec::new();
+    for n in 0..200 {
+        let finding = format!("f-flood-{n}");
+        effects.extend(engine.handle(assigned(&finding, "low", &["u-ben"], &finding), at(1)));
+    }
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::SetBadge(_))),
+        "nothing moved the count"
+    );
+    assert_eq!(
+        ticks(&effects).into_iter().min(),
+        Some(at(3)),
+        "a refetch, debounced by 2 s"
+    );
+    assert_eq!(
+        untimed(engine.handle(Input::Tick, at(3))),
+        [Effect::FetchSummary]
+    );
+    assert_eq!(
+        untimed(engine.handle(
+            Input::Summary {
+                total: 14,
+                unread: 10
+            },
+            at(4)
+        )),
+        [Effect::SetBadge(10)],
+        "the server's count, rows the stream lost included"
+    );
+}
+
+#[test]
 fn mark_read_goes_to_the_server_without_an_optimistic_decrement() {
     let mut engine = engine();
     engine.handle(
