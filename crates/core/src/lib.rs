@@ -5,7 +5,7 @@
 //!
 //! It is split the way the product thinks:
 //!
-//! - [`event`] is the vocabulary: the 34 event types, severities, the thin
+//! - [`event`] is the vocabulary: the event catalog, severities, the thin
 //!   and rich envelopes, calendar items.
 //! - [`engine`] is a **functional core**: [`Engine::handle`] takes one
 //!   [`Input`] and the current time and returns [`Effect`]s. It owns every

@@ -127,7 +127,7 @@ mod tests {
         let mut d = Dedup::default();
         for i in 0..10_000 {
             let e = env(&format!(
-                r#"{{"type":"scan_started","payload":{{"scan_id":"s","correlation_id":"{i}"}}}}"#
+                r#"{{"type":"scan_completed","payload":{{"scan_id":"s","correlation_id":"{i}"}}}}"#
             ));
             assert!(!d.is_repeat(&e));
         }

@@ -10,9 +10,9 @@
 //! | notification_created | on | on when critical/urgent |
 //! | finding_assigned (to you) | on | on when critical/urgent |
 //! | sla_breached | on | on |
-//! | sla_warning, sla_escalated | on | off |
-//! | scan_failed, report_ready, report_failed | on | off |
-//! | approval_requested, finding_retest_requested | on | off |
+//! | sla_escalated | on | off |
+//! | report_generated | on | off |
+//! | approval_requested, finding_rescan_requested | on | off |
 //! | everything else, unknown types included | off | off |
 //!
 //! `finding_assigned` never pops up for someone else's assignment, whatever
@@ -99,14 +99,11 @@ pub fn default_popup(ty: &EventType) -> bool {
         ty,
         EventType::NotificationCreated
             | EventType::FindingAssigned
-            | EventType::SlaWarning
             | EventType::SlaBreached
             | EventType::SlaEscalated
-            | EventType::ScanFailed
-            | EventType::ReportReady
-            | EventType::ReportFailed
+            | EventType::ReportGenerated
             | EventType::ApprovalRequested
-            | EventType::FindingRetestRequested
+            | EventType::FindingRescanRequested
     )
 }
 
@@ -152,7 +149,13 @@ mod tests {
             (EventType::SlaBreached, Some(Severity::High), on(true, true)),
             (EventType::SlaBreached, Some(Severity::Low), on(true, false)),
             (EventType::SlaBreached, None, on(true, true)),
-            (EventType::ScanFailed, None, on(true, false)),
+            (EventType::ReportGenerated, None, on(true, false)),
+            (EventType::ScanCompleted, None, on(false, false)),
+            (
+                EventType::FindingRescanRequested,
+                Some(Severity::Low),
+                on(true, false),
+            ),
             (
                 EventType::FindingUpdated,
                 Some(Severity::Critical),
@@ -173,9 +176,9 @@ mod tests {
     fn explicit_prefs_override_defaults_and_min_severity_filters() {
         let mut prefs = LocalPrefs::default();
         prefs.popup.insert("finding_updated".into(), true);
-        prefs.popup.insert("report_ready".into(), false);
+        prefs.popup.insert("sla_escalated".into(), false);
         prefs.popup.insert("new_thing".into(), true);
-        prefs.sound.insert("report_failed".into(), true);
+        prefs.sound.insert("report_generated".into(), true);
         prefs.min_severity_popup = Severity::Medium;
         let cases = [
             (
@@ -188,8 +191,12 @@ mod tests {
                 Some(Severity::Low),
                 on(false, false),
             ),
-            (EventType::ReportReady, None, on(false, false)),
-            (EventType::ReportFailed, None, on(true, true)),
+            (
+                EventType::SlaEscalated,
+                Some(Severity::Critical),
+                on(false, false),
+            ),
+            (EventType::ReportGenerated, None, on(true, true)),
             (
                 EventType::Unknown("new_thing".into()),
                 None,

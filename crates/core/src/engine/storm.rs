@@ -138,7 +138,7 @@ mod tests {
     fn clock_going_back_closes_the_window() {
         let mut s = Storm::default();
         s.admit(t(0), 0, W);
-        s.hold(&EventType::ScanFailed, false, false);
+        s.hold(&EventType::ScanCompleted, false, false);
         assert!(s.close_if_over(t(-100)).is_some());
         assert!(s.admit(t(-100), 1, W));
     }

@@ -164,8 +164,8 @@ fn headline(ty: &EventType) -> String {
     match ty {
         EventType::FindingAssigned => "Assigned to you".to_owned(),
         EventType::FindingCreated => "New finding".to_owned(),
-        EventType::FindingCommentAdded => "New comment".to_owned(),
-        other => capitalize(&other.label()),
+        EventType::FindingNoteAdded => "New note".to_owned(),
+        other => other.title_label(),
     }
 }
 
@@ -176,13 +176,6 @@ fn meta_line(severity: Option<Severity>, company: Option<&str>) -> String {
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ")
-}
-
-fn capitalize(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 /// Cuts at a character boundary so a hostile title cannot flood the desktop.
@@ -218,8 +211,8 @@ mod tests {
     fn long_text_is_clipped_on_a_char_boundary() {
         assert_eq!(clip("ééé", 2), "éé…");
         assert_eq!(clip("ok", 2), "ok");
-        assert_eq!(capitalize("sLA"), "SLA");
         assert_eq!(headline(&EventType::SlaBreached), "SLA breached");
-        assert_eq!(headline(&EventType::Unknown("ci_thing".into())), "Ci thing");
+        assert_eq!(headline(&EventType::FindingNoteAdded), "New note");
+        assert_eq!(headline(&EventType::Unknown("ci_thing".into())), "CI thing");
     }
 }

@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn rich_payload_with_null_actor_and_tenant_is_a_broadcast() {
-        let env = event(r#"{"type":"maintenance_scheduled","tenant":null,"actor":null,"data":{}}"#);
+        let env = event(r#"{"type":"findings_archived","tenant":null,"actor":null,"data":{}}"#);
         assert_eq!(env.company_id, None);
         assert!(!env.payload.contains_key("actor_type"));
     }
@@ -213,8 +213,8 @@ mod tests {
         let tolerated = [
             r#"{"type":"finding_created","company_id":12,"payload":null}"#,
             r#"{"type":"finding_created","payload":{"n":123456789012345678901234567890}}"#,
-            r#"{"type":"scan_failed","subject":"oops","actor":[],"data":7}"#,
-            "\u{feff}{\"type\":\"report_ready\",\"payload\":{}}",
+            r#"{"type":"scan_completed","subject":"oops","actor":[],"data":7}"#,
+            "\u{feff}{\"type\":\"report_generated\",\"payload\":{}}",
         ];
         for input in tolerated {
             assert!(Envelope::decode(input).is_ok(), "{input:?}");

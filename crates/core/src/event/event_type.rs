@@ -1,8 +1,9 @@
-//! The event catalog: the 34 wire names PMAP puts in an envelope's `type`.
+//! The event catalog: the wire names PMAP puts in an envelope's `type`.
 //!
-//! The catalog grows on the server before clients learn about it, so parsing
-//! never fails: a name we do not know becomes [`EventType::Unknown`] and is
-//! passed through untouched (the user can still opt in to pop-ups for it).
+//! The catalog is open. The server grows it before clients learn about it,
+//! so parsing never fails: a name we do not know becomes
+//! [`EventType::Unknown`], is passed through untouched and is labelled from
+//! its own string (the user can still opt in to pop-ups for it).
 
 use std::convert::Infallible;
 use std::fmt;
@@ -42,8 +43,9 @@ macro_rules! catalog {
         }
 
         impl EventType {
-            /// Every catalog type, in PROTOCOL.md order.
-            pub const ALL: [EventType; 34] = [ $( EventType::$variant, )* ];
+            /// Every catalog type, in PROTOCOL.md order. A slice, so a new
+            /// type is one line of this table and nothing else.
+            pub const ALL: &'static [EventType] = &[ $( EventType::$variant, )* ];
 
             /// The wire name (`"finding_assigned"`).
             pub fn as_str(&self) -> &str {
@@ -69,11 +71,13 @@ macro_rules! catalog {
                 }
             }
 
-            /// A short human label for one event (`"finding assigned"`).
+            /// A short human label for one event, as it reads mid-sentence
+            /// (`"finding assigned"`, `"SLA breached"`). An unknown name is
+            /// labelled from its string (`"finding rescan requested"`).
             pub fn label(&self) -> String {
                 match self {
                     $( EventType::$variant => $label.to_owned(), )*
-                    EventType::Unknown(name) => name.replace('_', " "),
+                    EventType::Unknown(name) => words_of(name),
                 }
             }
 
@@ -82,7 +86,7 @@ macro_rules! catalog {
             pub fn plural_label(&self) -> String {
                 match self {
                     $( EventType::$variant => $plural.to_owned(), )*
-                    EventType::Unknown(name) => format!("{} events", name.replace('_', " ")),
+                    EventType::Unknown(name) => format!("{} events", words_of(name)),
                 }
             }
         }
@@ -94,16 +98,19 @@ catalog! {
     FindingUpdated => "finding_updated", Finding, "finding updated", "findings updated";
     FindingStatusChanged => "finding_status_changed", Finding, "finding status changed", "finding status changes";
     FindingAssigned => "finding_assigned", Finding, "finding assigned", "findings assigned";
-    FindingCommentAdded => "finding_comment_added", Finding, "comment added", "comments added";
-    FindingRetestRequested => "finding_retest_requested", Finding, "retest requested", "retests requested";
-    FindingDeleted => "finding_deleted", Finding, "finding deleted", "findings deleted";
+    FindingRetested => "finding_retested", Finding, "finding retested", "findings retested";
+    FindingNoteAdded => "finding_note_added", Finding, "note added to a finding", "notes added to findings";
+    FindingRescanRequested => "finding_rescan_requested", Finding, "finding rescan requested", "finding rescans requested";
+    FindingRuleApplied => "finding_rule_applied", Finding, "rule applied to a finding", "rules applied to findings";
+    FindingBulkUpdated => "finding_bulk_updated", Finding, "bulk finding update", "bulk finding updates";
     ApprovalRequested => "approval_requested", Approval, "approval requested", "approvals requested";
-    ApprovalGranted => "approval_granted", Approval, "approval granted", "approvals granted";
+    ApprovalApproved => "approval_approved", Approval, "approval granted", "approvals granted";
     ApprovalRejected => "approval_rejected", Approval, "approval rejected", "approvals rejected";
-    ScanStarted => "scan_started", Scan, "scan started", "scans started";
+    ApprovalCancelled => "approval_cancelled", Approval, "approval cancelled", "approvals cancelled";
+    ApprovalExpired => "approval_expired", Approval, "approval expired", "approvals expired";
+    ApprovalExceptionExpired => "approval_exception_expired", Approval, "approved exception expired", "approved exceptions expired";
     ScanCompleted => "scan_completed", Scan, "scan completed", "scans completed";
-    ScanFailed => "scan_failed", Scan, "scan failed", "scans failed";
-    SlaWarning => "sla_warning", Sla, "SLA at risk", "SLAs at risk";
+    RemoteScanCompleted => "remote_scan_completed", Scan, "remote scan completed", "remote scans completed";
     SlaBreached => "sla_breached", Sla, "SLA breached", "SLAs breached";
     SlaEscalated => "sla_escalated", Sla, "SLA escalated", "SLAs escalated";
     AssetCreated => "asset_created", Asset, "asset created", "assets created";
@@ -111,19 +118,19 @@ catalog! {
     AssetDeleted => "asset_deleted", Asset, "asset deleted", "assets deleted";
     CompanyCreated => "company_created", Company, "company created", "companies created";
     CompanyUpdated => "company_updated", Company, "company updated", "companies updated";
-    ProjectCreated => "project_created", Project, "project created", "projects created";
+    CompanyDeleted => "company_deleted", Company, "company deleted", "companies deleted";
     ProjectUpdated => "project_updated", Project, "project updated", "projects updated";
-    AssessmentStarted => "assessment_started", Assessment, "assessment started", "assessments started";
-    AssessmentCompleted => "assessment_completed", Assessment, "assessment completed", "assessments completed";
-    MaintenanceScheduled => "maintenance_scheduled", Maintenance, "maintenance scheduled", "maintenance windows scheduled";
-    ReportReady => "report_ready", Report, "report ready", "reports ready";
-    ReportFailed => "report_failed", Report, "report failed", "reports failed";
+    AssessmentRunCreated => "assessment_run_created", Assessment, "assessment run created", "assessment runs created";
+    AssessmentRunCompleted => "assessment_run_completed", Assessment, "assessment run completed", "assessment runs completed";
+    FindingsArchived => "findings_archived", Maintenance, "findings archived", "batches of findings archived";
+    ReportGenerated => "report_generated", Report, "report generated", "reports generated";
     NotificationCreated => "notification_created", Notification, "notification", "notifications";
     NotificationRead => "notification_read", Notification, "notification read", "notifications read";
     NotificationAllRead => "notification_all_read", Notification, "all notifications read", "all notifications read";
-    CiPipelineFailed => "ci_pipeline_failed", CiVcs, "CI pipeline failed", "CI pipelines failed";
-    VcsPushReceived => "vcs_push_received", CiVcs, "push received", "pushes received";
-    PullRequestOpened => "pull_request_opened", CiVcs, "pull request opened", "pull requests opened";
+    VcsPush => "vcs_push", CiVcs, "VCS push", "VCS pushes";
+    VcsPullRequest => "vcs_pull_request", CiVcs, "VCS pull request", "VCS pull requests";
+    CiPipelineCompleted => "ci_pipeline_completed", CiVcs, "CI pipeline completed", "CI pipelines completed";
+    SastDispatched => "sast_dispatched", CiVcs, "SAST scan dispatched", "SAST scans dispatched";
 }
 
 impl EventType {
@@ -131,6 +138,39 @@ impl EventType {
     pub fn is_notification(&self) -> bool {
         self.group() == EventGroup::Notification
     }
+
+    /// The label capitalised to open a title or a table row
+    /// (`"Finding rescan requested"`, `"SLA breached"`).
+    pub fn title_label(&self) -> String {
+        let label = self.label();
+        let mut chars = label.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_uppercase().chain(chars).collect()
+        })
+    }
+}
+
+/// Words that stay in capitals when a wire name is turned into a label.
+const ACRONYMS: [(&str, &str); 4] = [
+    ("sla", "SLA"),
+    ("ci", "CI"),
+    ("vcs", "VCS"),
+    ("sast", "SAST"),
+];
+
+/// `"sla_rule_changed"` → `"SLA rule changed"`: a label for a name outside
+/// the catalog, so the user sees words rather than a wire name.
+fn words_of(name: &str) -> String {
+    name.split('_')
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            ACRONYMS
+                .iter()
+                .find(|(wire, _)| word.eq_ignore_ascii_case(wire))
+                .map_or_else(|| word.to_ascii_lowercase(), |(_, caps)| (*caps).to_owned())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl FromStr for EventType {
@@ -164,51 +204,28 @@ impl<'de> Deserialize<'de> for EventType {
 mod tests {
     use super::*;
 
-    /// The wire names, typed out literally so a typo in the catalog fails here.
-    const WIRE: [&str; 34] = [
-        "finding_created",
-        "finding_updated",
-        "finding_status_changed",
-        "finding_assigned",
-        "finding_comment_added",
-        "finding_retest_requested",
-        "finding_deleted",
-        "approval_requested",
-        "approval_granted",
-        "approval_rejected",
-        "scan_started",
-        "scan_completed",
-        "scan_failed",
-        "sla_warning",
-        "sla_breached",
-        "sla_escalated",
-        "asset_created",
-        "asset_updated",
-        "asset_deleted",
-        "company_created",
-        "company_updated",
-        "project_created",
-        "project_updated",
-        "assessment_started",
-        "assessment_completed",
-        "maintenance_scheduled",
-        "report_ready",
-        "report_failed",
-        "notification_created",
-        "notification_read",
-        "notification_all_read",
-        "ci_pipeline_failed",
-        "vcs_push_received",
-        "pull_request_opened",
-    ];
+    // The wire names themselves are checked against pmap-sim's independent
+    // list by `tests/catalog_drift.rs`; these tests check the table's shape.
 
     #[test]
-    fn every_catalog_type_has_its_exact_wire_name() {
-        for (ty, wire) in EventType::ALL.iter().zip(WIRE) {
-            assert_eq!(ty.as_str(), wire);
+    fn every_catalog_type_round_trips_and_has_a_group() {
+        for ty in EventType::ALL {
+            let wire = ty.as_str();
             assert_eq!(&EventType::from_wire(wire), ty);
             assert_ne!(ty.group(), EventGroup::Unknown, "{wire}");
+            assert!(
+                wire.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{wire} is lower_snake_case"
+            );
         }
+    }
+
+    #[test]
+    fn catalog_names_are_distinct() {
+        let mut names: Vec<&str> = EventType::ALL.iter().map(EventType::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), EventType::ALL.len());
     }
 
     #[test]
@@ -216,8 +233,32 @@ mod tests {
         let ty: EventType = "quantum_leap".parse().expect("infallible");
         assert_eq!(ty, EventType::Unknown("quantum_leap".into()));
         assert_eq!(ty.as_str(), "quantum_leap");
-        assert_eq!(ty.label(), "quantum leap");
         assert_eq!(ty.group(), EventGroup::Unknown);
+    }
+
+    #[test]
+    fn unknown_names_are_labelled_from_their_string() {
+        let cases = [
+            ("quantum_leap", "quantum leap", "Quantum leap"),
+            (
+                "finding_rescan_requested_v2",
+                "finding rescan requested v2",
+                "Finding rescan requested v2",
+            ),
+            ("sla_rule_changed", "SLA rule changed", "SLA rule changed"),
+            ("ci_job__failed", "CI job failed", "CI job failed"),
+            ("VCS_Tag", "VCS tag", "VCS tag"),
+            ("", "", ""),
+        ];
+        for (wire, label, title) in cases {
+            let ty = EventType::from_wire(wire);
+            assert_eq!(ty.label(), label, "{wire:?}");
+            assert_eq!(ty.title_label(), title, "{wire:?}");
+        }
+        assert_eq!(
+            EventType::from_wire("ci_job_failed").plural_label(),
+            "CI job failed events"
+        );
     }
 
     #[test]
@@ -230,11 +271,34 @@ mod tests {
 
     #[test]
     fn labels_read_as_plain_english() {
-        assert_eq!(EventType::FindingAssigned.label(), "finding assigned");
+        let cases = [
+            (
+                EventType::FindingAssigned,
+                "finding assigned",
+                "findings assigned",
+            ),
+            (
+                EventType::FindingRetested,
+                "finding retested",
+                "findings retested",
+            ),
+            (EventType::SlaEscalated, "SLA escalated", "SLAs escalated"),
+            (
+                EventType::CiPipelineCompleted,
+                "CI pipeline completed",
+                "CI pipelines completed",
+            ),
+            (EventType::VcsPush, "VCS push", "VCS pushes"),
+        ];
+        for (ty, one, many) in cases {
+            assert_eq!(ty.label(), one, "{ty}");
+            assert_eq!(ty.plural_label(), many, "{ty}");
+        }
         assert_eq!(
-            EventType::FindingAssigned.plural_label(),
-            "findings assigned"
+            EventType::FindingRescanRequested.title_label(),
+            "Finding rescan requested"
         );
+        assert_eq!(EventType::SlaBreached.title_label(), "SLA breached");
         assert!(EventType::NotificationRead.is_notification());
         assert!(!EventType::FindingCreated.is_notification());
     }

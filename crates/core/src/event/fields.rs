@@ -171,7 +171,7 @@ mod tests {
                 r#"{"type":"finding_created","payload":{"severity":3}}"#,
                 None,
             ),
-            (r#"{"type":"scan_failed","payload":{}}"#, None),
+            (r#"{"type":"scan_completed","payload":{}}"#, None),
         ];
         for (input, want) in cases {
             assert_eq!(event(input).severity(), want, "{input}");

@@ -229,7 +229,7 @@ fn calendar_is_refetched_once_per_30_s_after_finding_and_sla_events() {
     engine.handle(Input::StreamOpened, at(0));
     let first = engine.handle(domain("finding_updated", "f-1", "low", "a"), at(100));
     assert_eq!(ticks(&first), [at(130)]);
-    engine.handle(domain("sla_warning", "f-2", "low", "b"), at(110));
+    engine.handle(domain("sla_escalated", "f-2", "low", "b"), at(110));
     engine.handle(
         frame(json!({"type": "asset_updated", "payload": {"asset_id": "as-1"}})),
         at(111),

@@ -22,9 +22,9 @@ fn default_matrix_pops_up_attention_events_and_sounds_for_the_serious_ones() {
     let cases = [
         ("sla_breached", "high", 1, 1),
         ("sla_breached", "low", 1, 0),
-        ("sla_warning", "critical", 1, 0),
+        ("sla_escalated", "critical", 1, 0),
         ("sla_escalated", "medium", 1, 0),
-        ("finding_retest_requested", "low", 1, 0),
+        ("finding_rescan_requested", "low", 1, 0),
         ("approval_requested", "medium", 1, 0),
         ("finding_updated", "critical", 0, 0),
         ("finding_created", "urgent", 0, 0),
@@ -49,13 +49,13 @@ fn severityless_events_pass_the_minimum_severity_filter() {
         min_severity_popup: Severity::Critical,
         ..LocalPrefs::default()
     });
-    let scan = frame(
-        serde_json::json!({"type": "scan_failed", "company_id": "c-acme",
-        "payload": {"scan_id": "s-1", "name": "Nightly"}}),
+    let report = frame(
+        serde_json::json!({"type": "report_generated", "company_id": "c-acme",
+        "payload": {"report_id": "r-1", "name": "Q4 pentest"}}),
     );
     assert_eq!(
-        titles(&engine.handle(scan, at(0))),
-        ["Scan failed: Nightly"]
+        titles(&engine.handle(report, at(0))),
+        ["Report generated: Q4 pentest"]
     );
     let high = engine.handle(domain("sla_breached", "f-1", "high", "c1"), at(1));
     assert_eq!(popups(&high), []);
@@ -192,7 +192,7 @@ fn storm_summary_of_mixed_types_counts_notifications_and_comes_before_new_popups
         engine.handle(assigned(&format!("f-{i}"), "high", &[ME], "c"), at(0));
     }
     engine.handle(domain("sla_breached", "f-8", "low", "s1"), at(1));
-    engine.handle(domain("scan_failed", "f-9", "low", "s2"), at(2));
+    engine.handle(domain("sla_escalated", "f-9", "low", "s2"), at(2));
     // No tick arrived; the next event after the window closes it first.
     let effects = engine.handle(assigned("f-new", "high", &[ME], "c"), at(30));
     let shown = popups(&effects);

@@ -42,14 +42,14 @@ fn event_titles_and_links_per_type() {
             "/findings/f-1",
         ),
         (
-            json!({"type": "report_ready", "company_id": "c-other", "payload": {"report_id": "r 1", "title": "Q4 pentest"}}),
-            "Report ready: Q4 pentest",
+            json!({"type": "report_generated", "company_id": "c-other", "payload": {"report_id": "r 1", "title": "Q4 pentest"}}),
+            "Report generated: Q4 pentest",
             "c-other",
             "/reports/r%201",
         ),
         (
-            json!({"type": "scan_failed", "company_id": null, "payload": {"scan_id": "../x"}}),
-            "Scan failed: ../x",
+            json!({"type": "scan_completed", "company_id": null, "payload": {"scan_id": "../x"}}),
+            "Scan completed: ../x",
             "PMAP",
             "/scans/..%2Fx",
         ),
@@ -60,14 +60,17 @@ fn event_titles_and_links_per_type() {
             "/approvals/a-9",
         ),
         (
-            json!({"type": "sla_warning", "company_id": "c-acme", "payload": {"title": "No subject"}}),
-            "SLA at risk: No subject",
+            json!({"type": "sla_escalated", "company_id": "c-acme", "payload": {"title": "No subject"}}),
+            "SLA escalated: No subject",
             "Acme Corp",
             "/notifications",
         ),
     ];
+    // scan_completed pops up only when switched on; the rest by default.
+    let mut prefs = LocalPrefs::default();
+    prefs.popup.insert("scan_completed".into(), true);
     for (data, title, body, path) in cases {
-        let mut engine = engine();
+        let mut engine = engine_with(prefs.clone());
         let popup = popups(&engine.handle(frame(data.clone()), at(0))).remove(0);
         assert_eq!(popup.title, title, "{data}");
         assert_eq!(popup.body, body, "{data}");
@@ -80,12 +83,12 @@ fn notification_popup_uses_the_row_and_carries_its_id() {
     let mut engine = engine();
     let input = frame(
         json!({"type": "notification_created", "company_id": "c-acme", "payload": {
-        "user_id": ME, "notification": {"id": "n-42", "user_id": ME, "type": "reminder",
-        "event_type": "sla_warning", "title": "SLA due tomorrow: Weak TLS", "body": "Fix by Friday",
+        "user_id": ME, "notification": {"id": "n-42", "user_id": ME, "type": "alert",
+        "event_type": "sla_escalated", "title": "SLA escalated: Weak TLS", "body": "Fix by Friday",
         "data": {"finding_id": "f-7", "severity": "medium"}, "read": false}}}),
     );
     let popup = popups(&engine.handle(input, at(0))).remove(0);
-    assert_eq!(popup.title, "SLA due tomorrow: Weak TLS");
+    assert_eq!(popup.title, "SLA escalated: Weak TLS");
     assert_eq!(popup.body, "Fix by Friday\nMedium · Acme Corp");
     assert_eq!(popup.notification_id.as_deref(), Some("n-42"));
     assert_eq!(
