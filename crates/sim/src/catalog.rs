@@ -2,42 +2,83 @@
 
 use std::collections::BTreeMap;
 
-/// The 34 event types of the protocol, in catalog order.
-pub const EVENT_TYPES: [&str; 34] = [
+/// The event types of the protocol, in PROTOCOL.md's catalog order. This
+/// list is typed out here on purpose rather than taken from companion-core:
+/// the simulator is the protocol's second implementation, and a test in
+/// core (`catalog_drift`) fails when the two lists disagree.
+pub const EVENT_TYPES: &[&str] = &[
+    // finding
     "finding_created",
     "finding_updated",
     "finding_status_changed",
     "finding_assigned",
-    "finding_comment_added",
-    "finding_retest_requested",
-    "finding_deleted",
+    "finding_retested",
+    "finding_note_added",
+    "finding_rescan_requested",
+    "finding_rule_applied",
+    "finding_bulk_updated",
+    // approval
     "approval_requested",
-    "approval_granted",
+    "approval_approved",
     "approval_rejected",
-    "scan_started",
+    "approval_cancelled",
+    "approval_expired",
+    "approval_exception_expired",
+    // scan
     "scan_completed",
-    "scan_failed",
-    "sla_warning",
+    "remote_scan_completed",
+    // SLA
     "sla_breached",
     "sla_escalated",
+    // asset
     "asset_created",
     "asset_updated",
     "asset_deleted",
+    // company
     "company_created",
     "company_updated",
-    "project_created",
+    "company_deleted",
+    // project
     "project_updated",
-    "assessment_started",
-    "assessment_completed",
-    "maintenance_scheduled",
-    "report_ready",
-    "report_failed",
+    // assessment
+    "assessment_run_created",
+    "assessment_run_completed",
+    // maintenance
+    "findings_archived",
+    // report
+    "report_generated",
+    // notification
     "notification_created",
     "notification_read",
     "notification_all_read",
-    "ci_pipeline_failed",
-    "vcs_push_received",
-    "pull_request_opened",
+    // CI / VCS
+    "vcs_push",
+    "vcs_pull_request",
+    "ci_pipeline_completed",
+    "sast_dispatched",
+];
+
+/// The platform's realtime subset: the only catalog types its stream
+/// carries as themselves. The others (approvals, `sla_escalated`, …) reach a
+/// client only as `notification_created` rows, so the demo scenario
+/// publishes nothing else.
+pub(crate) const BRIDGED: &[&str] = &[
+    "finding_created",
+    "finding_updated",
+    "finding_status_changed",
+    "finding_assigned",
+    "finding_retested",
+    "finding_note_added",
+    "scan_completed",
+    "sla_breached",
+    "report_generated",
+    "asset_created",
+    "asset_updated",
+    "asset_deleted",
+    "project_updated",
+    "notification_created",
+    "notification_read",
+    "notification_all_read",
 ];
 
 /// Server-side delivery channels a preference key may name.
@@ -55,6 +96,11 @@ pub const SEVERITIES: [&str; 6] = [
 
 pub(crate) fn is_event_type(text: &str) -> bool {
     EVENT_TYPES.contains(&text)
+}
+
+/// Whether the platform's stream carries `event_type` as itself.
+pub(crate) fn is_bridged(event_type: &str) -> bool {
+    BRIDGED.contains(&event_type)
 }
 
 pub(crate) fn is_severity(text: &str) -> bool {
@@ -172,13 +218,35 @@ mod tests {
         assert!(check_preference_key("in_app.coffee_ready").is_err());
         assert!(check_preference_key("coffee_ready").is_err());
         assert!(check_preference_key("in_app.").is_err());
+        assert!(check_preference_key("teams.approval_exception_expired").is_ok());
+        assert!(check_preference_key("sla_warning").is_err(), "removed type");
     }
 
     #[test]
-    fn catalog_has_34_distinct_types() {
+    fn catalog_types_are_distinct_and_lower_snake_case() {
         let mut types = EVENT_TYPES.to_vec();
         types.sort_unstable();
         types.dedup();
-        assert_eq!(types.len(), 34);
+        assert_eq!(types.len(), EVENT_TYPES.len());
+        for name in EVENT_TYPES {
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn bridged_types_are_catalog_types_and_leave_out_approvals_and_escalations() {
+        for name in BRIDGED {
+            assert!(is_event_type(name), "{name}");
+        }
+        for name in [
+            "sla_escalated",
+            "approval_requested",
+            "finding_rule_applied",
+        ] {
+            assert!(!is_bridged(name), "{name}");
+        }
     }
 }

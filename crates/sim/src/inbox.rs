@@ -46,14 +46,26 @@ pub(crate) struct RowData {
     pub(crate) severity: Option<String>,
 }
 
-/// The row type (`alert`, `info`, `reminder`) an event type produces.
-pub(crate) fn kind_for(event_type: &str) -> &'static str {
-    match event_type {
-        "finding_assigned" | "sla_breached" | "sla_escalated" | "approval_requested"
-        | "scan_failed" | "report_failed" | "ci_pipeline_failed" => "alert",
-        "sla_warning" | "finding_retest_requested" | "maintenance_scheduled" => "reminder",
-        _ => "info",
-    }
+/// The row type (`alert`, `info`, `reminder`) an event type's inbox row
+/// gets, or `None` for a type that creates no rows. PROTOCOL.md fixes which
+/// types create rows; the row type for each is the simulator's choice:
+/// something to act on now is an alert, something that lapsed and needs a
+/// second look is a reminder.
+pub(crate) fn row_kind(event_type: &str) -> Option<&'static str> {
+    Some(match event_type {
+        "finding_assigned" | "sla_breached" | "sla_escalated" | "approval_requested" => "alert",
+        "approval_expired" | "approval_exception_expired" => "reminder",
+        "finding_created"
+        | "finding_status_changed"
+        | "finding_retested"
+        | "finding_note_added"
+        | "scan_completed"
+        | "report_generated"
+        | "approval_approved"
+        | "approval_rejected"
+        | "approval_cancelled" => "info",
+        _ => return None,
+    })
 }
 
 /// Which rows one page request wants.
@@ -175,6 +187,35 @@ mod tests {
             data: RowData::default(),
             read,
             created_at: Timestamp(at),
+        }
+    }
+
+    #[test]
+    fn only_the_protocol_row_types_create_rows() {
+        let rows = [
+            "finding_created",
+            "finding_assigned",
+            "finding_status_changed",
+            "finding_retested",
+            "finding_note_added",
+            "scan_completed",
+            "sla_breached",
+            "sla_escalated",
+            "report_generated",
+        ];
+        let approvals = crate::catalog::EVENT_TYPES
+            .iter()
+            .filter(|t| t.starts_with("approval_"));
+        for event_type in rows.iter().chain(approvals) {
+            assert!(row_kind(event_type).is_some(), "{event_type}");
+        }
+        for event_type in [
+            "finding_updated",
+            "asset_created",
+            "notification_created",
+            "vcs_push",
+        ] {
+            assert_eq!(row_kind(event_type), None, "{event_type}");
         }
     }
 

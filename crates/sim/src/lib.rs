@@ -21,8 +21,12 @@
 //! each idle interval; stall, close and shutdown arrive as watch signals.
 //!
 //! Pure rules live apart from IO so they can be unit tested: inbox paging
-//! (`inbox`), the calendar (`calendar`), scope (`stream::hub`) and the
-//! preference lookup ([`preference_enabled`]).
+//! and which event types create rows (`inbox`), the calendar (`calendar`),
+//! scope (`stream::hub`), the catalog with the types the stream carries
+//! (`catalog`) and the preference lookup ([`preference_enabled`]). The
+//! catalog is typed out here, not imported from companion-core: the
+//! simulator is the protocol's second implementation, and core's
+//! `catalog_drift` test compares the two.
 //!
 //! Shutdown ([`RunningSim::shutdown`]) stops the producers, closes every
 //! stream so in-flight responses finish, and waits for axum's graceful

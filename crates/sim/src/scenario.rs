@@ -9,12 +9,13 @@ use serde_json::json;
 use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 
-use crate::catalog::{SEVERITIES, preference_enabled};
+use crate::catalog::{SEVERITIES, is_bridged, preference_enabled};
 use crate::envelope::{self, Subject};
 use crate::fixture::Finding;
 use crate::fixture::directory::company_name;
 use crate::fixture::findings::{TEMPLATES, hosts, is_terminal};
 use crate::fixture::inbox::describe;
+use crate::inbox::row_kind;
 use crate::state::{AppState, NewNotification};
 
 /// Resolves when shutdown has been asked for.
@@ -31,8 +32,12 @@ fn owner_of(company_id: &str) -> &'static str {
     }
 }
 
-/// Creates an inbox row for `user_id` unless they switched `in_app` off.
+/// Creates an inbox row for `user_id` when the type creates rows at all
+/// and the user did not switch `in_app` off for it.
 fn notify(state: &AppState, user_id: &str, event_type: &str, finding: &Finding, serial: usize) {
+    let Some(kind) = row_kind(event_type) else {
+        return;
+    };
     let enabled = state
         .preferences()
         .get(user_id)
@@ -43,6 +48,7 @@ fn notify(state: &AppState, user_id: &str, event_type: &str, finding: &Finding, 
     let (title, body, data) = describe(event_type, finding, serial);
     let new = NewNotification {
         user_id: user_id.to_string(),
+        kind,
         event_type: event_type.to_string(),
         title,
         body,
@@ -61,11 +67,16 @@ fn act(state: &AppState, rng: &mut StdRng, serial: usize) {
     };
     let company = existing.company_id;
     let fields = |f: &Finding| json!({"finding_id": f.id, "title": f.title, "severity": f.severity, "assignee_ids": f.assignees});
+    // The platform streams only its realtime subset; any other type
+    // reaches clients as the inbox rows `notify` creates, nothing more.
     let publish = |event_type: &str,
                    kind: &str,
                    id: &str,
                    actor: Option<&str>,
                    payload: serde_json::Value| {
+        if !is_bridged(event_type) {
+            return;
+        }
         let envelope = envelope::thin(
             event_type,
             Some(company),
@@ -75,7 +86,7 @@ fn act(state: &AppState, rng: &mut StdRng, serial: usize) {
         );
         state.publish(&envelope, None);
     };
-    match rng.random_range(0..9) {
+    match rng.random_range(0..11) {
         0 | 1 => {
             let (template, severity) = *TEMPLATES.choose(rng).unwrap_or(&TEMPLATES[0]);
             let host = hosts(company).choose(rng).copied().unwrap_or("localhost");
@@ -133,7 +144,7 @@ fn act(state: &AppState, rng: &mut StdRng, serial: usize) {
         }
         4 | 5 => {
             let event_type = if rng.random_bool(0.5) {
-                "sla_warning"
+                "sla_escalated"
             } else {
                 "sla_breached"
             };
@@ -154,14 +165,39 @@ fn act(state: &AppState, rng: &mut StdRng, serial: usize) {
                 company_name(company).unwrap_or(company)
             );
             publish(
-                "report_ready",
+                "report_generated",
                 "report",
                 &report_id,
                 Some("u-lee"),
                 json!({"report_id": report_id, "name": name}),
             );
-            notify(state, owner_of(company), "report_ready", &existing, serial);
+            notify(
+                state,
+                owner_of(company),
+                "report_generated",
+                &existing,
+                serial,
+            );
         }
+        8 => {
+            publish(
+                "finding_retested",
+                "finding",
+                &existing.id,
+                Some("u-kim"),
+                fields(&existing),
+            );
+            for assignee in &existing.assignees {
+                notify(state, assignee, "finding_retested", &existing, serial);
+            }
+        }
+        9 => notify(
+            state,
+            owner_of(company),
+            "approval_requested",
+            &existing,
+            serial,
+        ),
         _ => {
             let asset_id = format!("as-{}", 900 + serial);
             let host = hosts(company).choose(rng).copied().unwrap_or("localhost");
@@ -234,6 +270,49 @@ pub(crate) async fn rate(state: AppState, rate: f64, mut shutdown: watch::Receiv
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Token;
+    use crate::fixture::Scope;
+
+    #[test]
+    fn demo_streams_only_bridged_types_and_the_rest_as_inbox_rows() {
+        let state = AppState::new(Duration::from_secs(20), 100_000);
+        let mut admin = state
+            .hub()
+            .subscribe("u-admin", Token::new("t"), Scope::All);
+        let users = ["u-ana", "u-ben"];
+        let before: Vec<usize> = users.iter().map(|u| state.inbox().summary(u).0).collect();
+        let mut rng = StdRng::seed_from_u64(11);
+        for serial in 0..300 {
+            act(&state, &mut rng, serial);
+        }
+        let mut streamed = std::collections::BTreeSet::new();
+        while let Ok(frame) = admin.queue.try_recv() {
+            let text = String::from_utf8_lossy(&frame);
+            let json = text.trim().trim_start_matches("data: ");
+            let envelope: serde_json::Value = serde_json::from_str(json).expect("one JSON line");
+            streamed.insert(envelope["type"].as_str().unwrap_or_default().to_string());
+        }
+        assert!(streamed.contains("finding_retested"), "{streamed:?}");
+        for event_type in &streamed {
+            assert!(is_bridged(event_type), "{event_type} is not bridged");
+        }
+        let query = crate::inbox::PageQuery {
+            limit: 100,
+            ..Default::default()
+        };
+        let mut rows = Vec::new();
+        for (user, before) in users.iter().zip(before) {
+            let fresh = state.inbox().summary(user).0 - before;
+            let page = state.inbox().page(user, &query).items;
+            rows.extend(page.into_iter().take(fresh).map(|row| row.event_type));
+        }
+        for unbridged in ["sla_escalated", "approval_requested"] {
+            assert!(
+                rows.iter().any(|t| t == unbridged),
+                "{unbridged} reaches clients as a row"
+            );
+        }
+    }
 
     #[test]
     fn demo_activity_respects_the_in_app_preference() {

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::auth::Token;
 use crate::envelope::{self, Audience, Subject};
 use crate::fixture::{Fixture, User};
-use crate::inbox::{Inbox, InboxRow, RowData, kind_for};
+use crate::inbox::{Inbox, InboxRow, RowData};
 use crate::stream::{Hub, Published};
 use crate::time::Timestamp;
 
@@ -57,6 +57,9 @@ pub(crate) struct StreamCounters {
 #[derive(Debug, Clone)]
 pub(crate) struct NewNotification {
     pub(crate) user_id: String,
+    /// The row type, from [`row_kind`](crate::inbox::row_kind): only types
+    /// that create rows have one.
+    pub(crate) kind: &'static str,
     pub(crate) event_type: String,
     pub(crate) title: String,
     pub(crate) body: String,
@@ -204,7 +207,7 @@ impl AppState {
         let row = InboxRow {
             id: format!("n-{short}-{serial}"),
             user_id: new.user_id.clone(),
-            kind: kind_for(&new.event_type),
+            kind: new.kind,
             event_type: new.event_type,
             title: new.title,
             body: new.body,

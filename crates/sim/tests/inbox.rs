@@ -115,6 +115,36 @@ async fn inbox_filters_by_read_state_and_event_type() {
 }
 
 #[tokio::test]
+async fn rows_are_made_only_for_the_types_that_create_inbox_rows() {
+    let sim = sim().await;
+    let expired = sim
+        .control(
+            "/_sim/inbox",
+            json!({"user": "u-ana", "event_type": "approval_exception_expired"}),
+        )
+        .await;
+    let row = &expired["items"][0];
+    assert_eq!(row["event_type"], "approval_exception_expired");
+    assert_eq!(row["type"], "reminder");
+    assert!(row["data"]["approval_request_id"].is_string(), "{row}");
+    for event_type in [
+        "finding_updated",
+        "asset_created",
+        "vcs_push",
+        "scan_failed",
+    ] {
+        let response = sim
+            .http
+            .post(format!("{}/_sim/inbox", sim.url))
+            .json(&json!({"user": "u-ana", "event_type": event_type}))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(response.status(), 422, "{event_type}");
+    }
+}
+
+#[tokio::test]
 async fn inbox_paging_stays_stable_while_rows_arrive() {
     let sim = sim().await;
     let (_, all) = sim

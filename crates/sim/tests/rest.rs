@@ -115,7 +115,7 @@ async fn preferences_round_trip_and_replace_the_whole_matrix() {
         stored["preferences"]["in_app.asset_updated"], true,
         "namespaced key as stored"
     );
-    let matrix = json!({"preferences": {"finding_created": false, "email.sla_breached": true, "webhook.report_ready": false}});
+    let matrix = json!({"preferences": {"finding_created": false, "email.sla_breached": true, "webhook.report_generated": false}});
     let (status, echoed) = put_preferences(&sim, "demo-ana", &matrix).await;
     assert_eq!((status, &echoed), (200, &matrix));
     let (_, stored) = sim
@@ -156,13 +156,57 @@ async fn preferences_reject_unknown_types_channels_and_values_with_422() {
     );
 }
 
+#[tokio::test]
+async fn preferences_accept_the_revised_catalog_and_refuse_removed_types() {
+    let sim = sim().await;
+    let revised = json!({"preferences": {
+        "finding_retested": false,
+        "in_app.finding_note_added": true,
+        "email.finding_rescan_requested": false,
+        "slack.approval_exception_expired": true,
+        "teams.remote_scan_completed": false,
+        "webhook.sla_escalated": true,
+        "company_deleted": false,
+        "in_app.assessment_run_completed": true,
+        "email.findings_archived": false,
+        "report_generated": true,
+        "slack.vcs_pull_request": false,
+        "sast_dispatched": true,
+    }});
+    let (status, echoed) = put_preferences(&sim, "demo-ana", &revised).await;
+    assert_eq!((status, &echoed), (200, &revised));
+    // Names the catalog revision removed are unknown types now.
+    let removed = [
+        "sla_warning",
+        "in_app.scan_failed",
+        "email.report_ready",
+        "finding_comment_added",
+        "slack.approval_granted",
+        "teams.maintenance_scheduled",
+        "webhook.pull_request_opened",
+    ];
+    for key in removed {
+        let body = json!({"preferences": {key: false, "finding_created": true}});
+        let (status, error) = put_preferences(&sim, "demo-ana", &body).await;
+        assert_eq!(
+            (status, error["error"].as_str()),
+            (422, Some("invalid")),
+            "{key}"
+        );
+    }
+    let (_, stored) = sim
+        .get_json("demo-ana", "/api/v1/notifications/preferences")
+        .await;
+    assert_eq!(stored, revised, "a refused body stores nothing");
+}
+
 #[test]
 fn effective_preference_lookup_namespaced_beats_legacy_missing_enabled() {
     use std::collections::BTreeMap;
     let matrix: BTreeMap<String, bool> = [
         ("sla_breached", false),
         ("in_app.sla_breached", true),
-        ("email.report_ready", false),
+        ("email.report_generated", false),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -180,12 +224,12 @@ fn effective_preference_lookup_namespaced_beats_legacy_missing_enabled() {
     assert!(!pmap_sim::preference_enabled(
         &matrix,
         "email",
-        "report_ready"
+        "report_generated"
     ));
     assert!(pmap_sim::preference_enabled(
         &matrix,
         "in_app",
-        "report_ready"
+        "report_generated"
     ));
     assert!(pmap_sim::preference_enabled(
         &matrix,

@@ -13,6 +13,7 @@ use crate::catalog::{SEVERITIES, is_event_type, is_severity};
 use crate::envelope::{self, Subject};
 use crate::error::ApiError;
 use crate::fixture::inbox::describe;
+use crate::inbox::row_kind;
 use crate::state::{AppState, NewNotification};
 use crate::stream::Published;
 
@@ -198,6 +199,8 @@ pub(crate) async fn inbox(
             "unknown event type {event_type:?}"
         )));
     }
+    let kind = row_kind(&event_type)
+        .ok_or_else(|| ApiError::invalid(format!("{event_type:?} creates no inbox rows")))?;
     if let Some(severity) = body.severity.as_deref().filter(|s| !is_severity(s)) {
         return Err(ApiError::invalid(format!("unknown severity {severity:?}")));
     }
@@ -219,6 +222,7 @@ pub(crate) async fn inbox(
         }
         let new = NewNotification {
             user_id: user.id.to_string(),
+            kind,
             event_type: event_type.clone(),
             title: body.title.clone().unwrap_or(title),
             body: text,
