@@ -182,7 +182,7 @@ async fn a_local_popup_preference_changes_what_watch_pops_up() {
     sim.emit(assigned_to_ana("f-silenced", "high", "corr-silenced"))
         .await;
     let mut report = assigned_to_ana("r-1", "high", "corr-report");
-    report["type"] = json!("report_ready");
+    report["type"] = json!("report_generated");
     report["payload"] = json!({"report_id": "r-1", "title": "Q4 pentest report", "subject_type": "report", "subject_id": "r-1", "correlation_id": "corr-report"});
     sim.emit(report).await;
     let popup = watch
@@ -191,7 +191,7 @@ async fn a_local_popup_preference_changes_what_watch_pops_up() {
         })
         .await;
     assert_eq!(
-        popup["event_type"], "report_ready",
+        popup["event_type"], "report_generated",
         "the silenced assignment did not pop up first"
     );
     let finished = watch.stop().await;

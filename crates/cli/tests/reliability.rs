@@ -42,7 +42,7 @@ pub const PEAK_RSS_BOUND_KIB: u64 = 48 * 1024;
 const PREFS: &str = r#"{"prefs": {
     "storm_max": 1000000,
     "min_severity_popup": "medium",
-    "popup": {"scan_completed": true, "sla_warning": false}
+    "popup": {"scan_completed": true, "sla_escalated": false}
 }}"#;
 
 const SEVERITIES: [&str; 6] = [
@@ -84,7 +84,7 @@ impl Tracked {
             // Severity-less and switched on in the matrix: always.
             2 => Tracked::scan(&format!("s-rel-{n}")),
             // Switched off in the matrix, whatever the severity.
-            3 => Tracked::finding(&finding, "sla_warning", "urgent", &[], false),
+            3 => Tracked::finding(&finding, "sla_escalated", "urgent", &[], false),
             // Default on, filtered by minimum severity.
             4 => Tracked::finding(&finding, "sla_breached", severity, &[], medium_or_more),
             // Default off.

@@ -171,12 +171,12 @@ mod tests {
     #[test]
     fn namespaced_beats_legacy_and_missing_is_enabled() {
         let prefs: BTreeMap<String, bool> = [
-            ("email.scan_failed".to_owned(), true),
-            ("scan_failed".to_owned(), false),
+            ("email.scan_completed".to_owned(), true),
+            ("scan_completed".to_owned(), false),
         ]
         .into();
-        assert!(server_cell(&prefs, "email", "scan_failed"));
-        assert!(!server_cell(&prefs, "slack", "scan_failed"));
-        assert!(server_cell(&prefs, "slack", "report_ready"));
+        assert!(server_cell(&prefs, "email", "scan_completed"));
+        assert!(!server_cell(&prefs, "slack", "scan_completed"));
+        assert!(server_cell(&prefs, "slack", "report_generated"));
     }
 }
