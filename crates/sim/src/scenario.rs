@@ -148,6 +148,8 @@ fn act(state: &AppState, rng: &mut StdRng, serial: usize) {
             } else {
                 "sla_breached"
             };
+            // A breach is streamed; an escalation is not bridged and
+            // reaches the assignees only as an inbox row.
             publish(event_type, "finding", &existing.id, None, fields(&existing));
             for assignee in &existing.assignees {
                 notify(state, assignee, event_type, &existing, serial);
@@ -191,6 +193,7 @@ fn act(state: &AppState, rng: &mut StdRng, serial: usize) {
                 notify(state, assignee, "finding_retested", &existing, serial);
             }
         }
+        // Approvals are not bridged either: a row is all a client sees.
         9 => notify(
             state,
             owner_of(company),
