@@ -15,9 +15,16 @@ fi
 target=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 junit="$target/nextest/default/junit.xml"
 rm -f "$junit"
+# The whole workspace unless the arguments name packages (`-p pmap-cli`).
+scope=(--workspace)
+for arg in "$@"; do
+  case "$arg" in -p | -p* | --package | --package=*) scope=() ;; esac
+done
 status=0
-cargo nextest run --workspace --locked --no-fail-fast "${@}" || status=$?
-echo "make test ran for $(( $(date +%s) - ${PMAP_TEST_STARTED:-$(date +%s)} )) s"
+cargo nextest run "${scope[@]}" --locked --no-fail-fast "$@" || status=$?
+if [ -n "${PMAP_TEST_STARTED:-}" ]; then
+  echo "make test ran for $(( $(date +%s) - PMAP_TEST_STARTED )) s"
+fi
 if [ ! -f "$junit" ]; then
   echo "tests: the test binaries did not build or nextest did not start (exit $status)"
   exit "$status"
