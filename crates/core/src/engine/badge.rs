@@ -8,6 +8,11 @@
 //! the last exact count also schedule a refetch. After a flood the badge is
 //! therefore exact within one debounce of the last frame, however slow the
 //! client was, and a quiet stream costs nothing.
+//!
+//! A summary answers for the moment the server read it. One that arrives
+//! after the stream already moved the count was read before that move (a
+//! row read while the fetch was in flight), so it is not applied; the
+//! refetch the move scheduled brings the exact count.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -28,6 +33,8 @@ pub(crate) struct Badge {
     shown: Option<u64>,
     /// Frames received since the last exact count or reconciliation.
     frames_since_exact: u32,
+    /// The stream moved the count since the last summary was asked for.
+    moved_since_fetch: bool,
     pub refetch: Deadline,
 }
 
@@ -36,11 +43,21 @@ impl Badge {
         self.unread
     }
 
-    /// Takes the server's count as exact.
+    /// Takes the server's count as exact, unless the stream has moved the
+    /// count since it was asked for (a refetch is then pending).
     pub fn set_exact(&mut self, unread: u64) -> Option<u64> {
+        if self.moved_since_fetch && self.unread.is_some() {
+            return None;
+        }
         self.unread = Some(unread);
         self.frames_since_exact = 0;
         self.changed()
+    }
+
+    /// A summary was just asked for: its answer will include every move
+    /// seen so far.
+    pub fn fetching(&mut self) {
+        self.moved_since_fetch = false;
     }
 
     /// Counts one received frame of any kind; every [`RECONCILE_EVERY`]th
@@ -61,6 +78,7 @@ impl Badge {
             (Change::Clear, _) => Some(0),
             (_, None) => None,
         };
+        self.moved_since_fetch = true;
         self.refetch.arm(now, SUMMARY_DEBOUNCE);
         self.changed()
     }
@@ -100,9 +118,25 @@ mod tests {
         assert_eq!(b.adjust(Change::Increment, now), Some(1));
         assert_eq!(b.adjust(Change::Decrement, now), Some(0));
         assert_eq!(b.adjust(Change::Decrement, now), None, "saturates at zero");
+        b.fetching();
         assert_eq!(b.set_exact(7), Some(7));
         assert_eq!(b.adjust(Change::Clear, now), Some(0));
         assert_eq!(b.refetch.due(), Some(now + SUMMARY_DEBOUNCE));
+    }
+
+    #[test]
+    fn a_summary_asked_for_before_the_stream_moved_the_count_is_not_applied() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).expect("in range");
+        let mut b = Badge::default();
+        b.set_exact(16);
+        b.fetching();
+        // A row is read while that fetch is in flight.
+        assert_eq!(b.adjust(Change::Decrement, now), Some(15));
+        assert_eq!(b.set_exact(16), None, "the answer predates the read");
+        assert_eq!(b.unread(), Some(15));
+        assert_eq!(b.refetch.due(), Some(now + SUMMARY_DEBOUNCE));
+        b.fetching();
+        assert_eq!(b.set_exact(14), Some(14), "a fetch after the move is exact");
     }
 
     #[test]

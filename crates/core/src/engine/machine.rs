@@ -124,6 +124,9 @@ impl Engine {
         self.fire_fetches(now, &mut out);
         self.run_reminders(now, &mut out);
         self.schedule(is_tick, &mut out);
+        if out.contains(&Effect::FetchSummary) {
+            self.badge.fetching();
+        }
         out
     }
 

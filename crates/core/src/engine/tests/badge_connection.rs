@@ -114,6 +114,36 @@ fn a_flood_reconciles_the_badge_though_the_server_dropped_its_rows() {
 }
 
 #[test]
+fn a_summary_that_predates_a_read_on_the_stream_does_not_undo_it() {
+    let mut engine = engine();
+    let summary = |unread| Input::Summary { total: 20, unread };
+    let read = frame(
+        json!({"type": "notification_read", "payload": {"notification_id": "n-1", "user_id": ME}}),
+    );
+    engine.handle(summary(5), at(0));
+    engine.handle(created("n-1", "f-1", "low"), at(1));
+    assert_eq!(
+        untimed(engine.handle(Input::Tick, at(3))),
+        [Effect::FetchSummary]
+    );
+    // The row is read while that fetch is in flight; its answer (6) was
+    // read on the server before the read.
+    assert_eq!(untimed(engine.handle(read, at(4))), [Effect::SetBadge(5)]);
+    assert_eq!(untimed(engine.handle(summary(6), at(5))), []);
+    assert_eq!(engine.unread(), Some(5));
+    assert_eq!(
+        untimed(engine.handle(Input::Tick, at(6))),
+        [Effect::FetchSummary],
+        "the read scheduled its own refetch"
+    );
+    assert_eq!(untimed(engine.handle(summary(5), at(7))), []);
+    assert_eq!(
+        untimed(engine.handle(summary(4), at(8))),
+        [Effect::SetBadge(4)]
+    );
+}
+
+#[test]
 fn mark_read_goes_to_the_server_without_an_optimistic_decrement() {
     let mut engine = engine();
     engine.handle(
