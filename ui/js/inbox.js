@@ -81,6 +81,13 @@ export async function mount(root, app) {
         empty.textContent = 'Nothing here.';
         empty.hidden = false;
       }
+      // A scroll that reached the button while this page was loading was
+      // ignored above; observing again reports where the button is now,
+      // after the new rows, so the next page loads only if it is still seen.
+      if (!state.done) {
+        sentinel.unobserve(more);
+        sentinel.observe(more);
+      }
     }
   }
 
