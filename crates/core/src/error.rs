@@ -41,6 +41,10 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A value this client built could not be written as JSON: a bug here,
+    /// not anything the server or the disk did.
+    #[error("cannot encode the data for {path}: {reason}")]
+    Encode { path: PathBuf, reason: String },
     #[error("no configuration directory could be determined (is HOME set?)")]
     NoConfigDir,
 }

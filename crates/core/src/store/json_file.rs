@@ -33,11 +33,14 @@ pub fn load_or_default<T: DeserializeOwned + Default>(path: &Path) -> Result<T> 
 
 /// Writes `value` as pretty JSON, atomically, readable by the owner only.
 pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let json = serde_json::to_vec_pretty(value).map_err(|e| Error::Encode {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
     let mut file =
         tempfile::NamedTempFile::new_in(dir).map_err(Error::io("create a temp file in", dir))?;
-    let json = serde_json::to_vec_pretty(value).map_err(|e| Error::BadResponse(e.to_string()))?;
     file.write_all(&json).map_err(Error::io("write", path))?;
     file.as_file().sync_all().map_err(Error::io("sync", path))?;
     file.persist(path)
@@ -93,6 +96,26 @@ mod tests {
         assert_eq!(moved.len(), 1);
         let name = moved[0].as_ref().expect("entry").file_name();
         assert!(name.to_string_lossy().starts_with("sample.json.corrupt-"));
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_encoded_is_a_local_error_and_keeps_the_old_file() {
+        use std::collections::HashMap;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sample.json");
+        save(&path, &Sample { n: 3 }).expect("save");
+        // JSON object keys must be strings; a tuple key cannot be encoded.
+        let unencodable: HashMap<(u8, u8), u8> = HashMap::from([((1, 2), 3)]);
+        let error = save(&path, &unencodable).expect_err("cannot encode");
+        assert!(
+            matches!(&error, Error::Encode { path: p, .. } if *p == path),
+            "{error:?}"
+        );
+        assert!(!error.to_string().contains("server"), "{error}");
+        assert_eq!(
+            load_or_default::<Sample>(&path).expect("load"),
+            Sample { n: 3 }
+        );
     }
 
     #[test]
