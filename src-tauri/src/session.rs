@@ -18,7 +18,7 @@ use crate::app::{self, lock};
 use crate::cli::View;
 use crate::sink::AppSink;
 use crate::status::{Account, Pause};
-use crate::{demo, signin, window};
+use crate::{demo, window};
 
 /// A running session's handles.
 pub struct Running {
@@ -48,7 +48,7 @@ pub async fn start_at_launch(app: AppHandle) {
             Ok(server) => server,
             Err(error) => return signed_out(&app, Some(error.to_string())),
         };
-        match signin::patiently(store::load_token(&server)).await {
+        match store::load_token(&server).await {
             Ok((token, source)) => (server, Some(token), source == TokenSource::Keyring),
             Err(Error::NoToken) => return signed_out(&app, None),
             Err(error) => return signed_out(&app, Some(error.to_string())),

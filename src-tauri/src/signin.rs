@@ -27,12 +27,12 @@ pub async fn sign_in(app: &AppHandle, server: &str, token: &str) -> Result<Signe
     let token = Token::new(token).ok_or(AppError::EmptyToken)?;
     let client = Client::new(server.clone(), token.clone())?;
     let me = client.me().await?;
-    let notice = match patiently(store::store_token(&server, &token)).await {
+    let notice = match store::store_token(&server, &token).await {
         Ok(()) => None,
         Err(error) => {
             tracing::warn!(%error, "token not saved; keeping it for this session only");
             Some(format!(
-                "Signed in for this session only: {error}. Unlock or install a keyring \
+                "Signed in for this session only ({error}). Unlock or install a keyring \
                  (Secret Service) and sign in again to stay signed in."
             ))
         }
@@ -53,7 +53,7 @@ pub async fn sign_out(app: &AppHandle) {
     if let Some(account) = account.filter(|a| a.token_saved)
         && let Ok(server) = ServerUrl::parse(&account.server)
     {
-        match patiently(store::delete_token(&server)).await {
+        match store::delete_token(&server).await {
             Ok(_) => tracing::info!("token deleted from the keyring"),
             Err(error) => {
                 notice = Some(format!("Signed out, but the keyring entry stays: {error}"));
@@ -66,23 +66,6 @@ pub async fn sign_out(app: &AppHandle) {
         s.unread = None;
         s.notice = notice;
     });
-}
-
-/// How long a keyring call may take. A locked collection can wait forever
-/// on an unlock prompt no one will answer (no prompter on the desktop).
-const KEYRING_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// A keyring call, given up after [`KEYRING_PATIENCE`].
-pub async fn patiently<T>(
-    call: impl std::future::Future<Output = companion_core::Result<T>>,
-) -> companion_core::Result<T> {
-    tokio::time::timeout(KEYRING_PATIENCE, call)
-        .await
-        .unwrap_or_else(|_| {
-            Err(companion_core::Error::Keyring(
-                "the keyring did not answer; it may be locked".to_owned(),
-            ))
-        })
 }
 
 /// Remembers the server (never the token) unless it came from the command

@@ -33,8 +33,11 @@ pub enum Error {
     BadServerUrl { url: String, reason: String },
     #[error("not signed in: run `pmap-cli login` (or set PMAP_TOKEN for headless use)")]
     NoToken,
-    #[error("the OS keyring is unavailable ({0}); the token was not stored anywhere")]
+    #[error("the OS keyring is unavailable: {0}")]
     Keyring(String),
+    /// A keyring call was given up (see `store::KEYRING_PATIENCE`).
+    #[error("the keyring did not answer within {} s: is it locked?", .0.as_secs())]
+    KeyringTimeout(std::time::Duration),
     #[error("cannot {action} {path}: {source}")]
     Io {
         action: &'static str,

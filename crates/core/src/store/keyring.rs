@@ -2,6 +2,16 @@
 //! the `keyring` crate), service `pmap-companion`, account = server origin.
 //! Headless runs may pass it in `PMAP_TOKEN` instead; it is never read from
 //! argv and never written to a file.
+//!
+//! Every keyring call, from any front end, gives up after
+//! [`KEYRING_PATIENCE`]: a locked collection can wait forever on an unlock
+//! prompt that no one answers (no prompter on a headless or minimal
+//! desktop), and neither `login` nor the tray's start-up may hang on it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 use crate::rest::{ServerUrl, Token};
@@ -10,6 +20,10 @@ const SERVICE: &str = "pmap-companion";
 
 /// The environment variable that carries a token for headless use.
 pub const TOKEN_ENV: &str = "PMAP_TOKEN";
+
+/// How long one keyring call may take before it is reported as
+/// [`Error::KeyringTimeout`].
+pub const KEYRING_PATIENCE: Duration = Duration::from_secs(10);
 
 /// Where a token came from, for `status` output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,52 +41,124 @@ pub async fn load_token(server: &ServerUrl) -> Result<(Token, TokenSource)> {
     {
         return Ok((token, TokenSource::Environment));
     }
-    let origin = server.origin();
-    let secret = blocking(move || entry(&origin)?.get_password()).await;
-    match secret {
-        Ok(secret) => Token::new(&secret)
-            .map(|t| (t, TokenSource::Keyring))
-            .ok_or(Error::NoToken),
-        Err(Error::Keyring(reason)) if reason == NO_ENTRY => Err(Error::NoToken),
-        Err(e) => Err(e),
-    }
+    let token = TokenStore::os().load(server).await?;
+    Ok((token, TokenSource::Keyring))
 }
 
 /// Stores the token for this server, replacing any previous one.
 pub async fn store_token(server: &ServerUrl, token: &Token) -> Result<()> {
-    let origin = server.origin();
-    let secret = token.expose().to_owned();
-    blocking(move || entry(&origin)?.set_password(&secret)).await
+    TokenStore::os().save(server, token).await
 }
 
 /// Deletes the stored token; `Ok(false)` if there was none.
 pub async fn delete_token(server: &ServerUrl) -> Result<bool> {
-    let origin = server.origin();
-    match blocking(move || entry(&origin)?.delete_credential()).await {
-        Ok(()) => Ok(true),
-        Err(Error::Keyring(reason)) if reason == NO_ENTRY => Ok(false),
-        Err(e) => Err(e),
+    TokenStore::os().delete(server).await
+}
+
+/// A blocking secret store, one secret per account: the seam between the
+/// rules here (no entry, patience) and the OS keyring.
+pub(crate) trait Secrets: Send + Sync + 'static {
+    fn get(&self, account: &str) -> keyring::Result<String>;
+    fn set(&self, account: &str, secret: &str) -> keyring::Result<()>;
+    fn delete(&self, account: &str) -> keyring::Result<()>;
+}
+
+/// The OS keyring, through the `keyring` crate.
+struct OsKeyring;
+
+impl Secrets for OsKeyring {
+    fn get(&self, account: &str) -> keyring::Result<String> {
+        keyring::Entry::new(SERVICE, account)?.get_password()
+    }
+
+    fn set(&self, account: &str, secret: &str) -> keyring::Result<()> {
+        keyring::Entry::new(SERVICE, account)?.set_password(secret)
+    }
+
+    fn delete(&self, account: &str) -> keyring::Result<()> {
+        keyring::Entry::new(SERVICE, account)?.delete_credential()
     }
 }
 
-const NO_ENTRY: &str = "no token stored";
-
-fn entry(origin: &str) -> keyring::Result<keyring::Entry> {
-    keyring::Entry::new(SERVICE, origin)
+/// Tokens kept in a [`Secrets`] store under the server's origin, each call
+/// bounded by `patience`.
+pub(crate) struct TokenStore {
+    secrets: Arc<dyn Secrets>,
+    patience: Duration,
 }
 
-/// The keyring crate blocks on D-Bus; keep it off the async workers.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> keyring::Result<T> + Send + 'static,
-) -> Result<T> {
-    let joined = tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Keyring(e.to_string()))?;
-    joined.map_err(|e| match e {
-        keyring::Error::NoEntry => Error::Keyring(NO_ENTRY.to_owned()),
+impl TokenStore {
+    fn os() -> TokenStore {
+        TokenStore::new(Arc::new(OsKeyring), KEYRING_PATIENCE)
+    }
+
+    pub(crate) fn new(secrets: Arc<dyn Secrets>, patience: Duration) -> TokenStore {
+        TokenStore { secrets, patience }
+    }
+
+    /// The stored token; [`Error::NoToken`] when there is none.
+    pub(crate) async fn load(&self, server: &ServerUrl) -> Result<Token> {
+        let origin = server.origin();
+        match self.call(move |s| s.get(&origin)).await? {
+            Ok(secret) => Token::new(&secret).ok_or(Error::NoToken),
+            Err(keyring::Error::NoEntry) => Err(Error::NoToken),
+            Err(other) => Err(unavailable(other)),
+        }
+    }
+
+    pub(crate) async fn save(&self, server: &ServerUrl, token: &Token) -> Result<()> {
+        let origin = server.origin();
+        let secret = token.expose().to_owned();
+        self.call(move |s| s.set(&origin, &secret))
+            .await?
+            .map_err(unavailable)
+    }
+
+    /// `Ok(false)` when there was nothing to delete.
+    pub(crate) async fn delete(&self, server: &ServerUrl) -> Result<bool> {
+        let origin = server.origin();
+        match self.call(move |s| s.delete(&origin)).await? {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(other) => Err(unavailable(other)),
+        }
+    }
+
+    /// Runs one blocking call on a thread of its own and waits at most
+    /// `patience` for its answer. The keyring crate blocks on D-Bus, so the
+    /// call stays off the async workers; and not on `spawn_blocking`,
+    /// because tokio waits for blocking tasks when its runtime shuts down,
+    /// so a call stuck on a locked keyring would still hang the process
+    /// after the timeout was reported. A detached thread ends with it.
+    async fn call<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&dyn Secrets) -> keyring::Result<T> + Send + 'static,
+    ) -> Result<keyring::Result<T>> {
+        let (answer, answered) = oneshot::channel();
+        let secrets = Arc::clone(&self.secrets);
+        std::thread::Builder::new()
+            .name("keyring".into())
+            .spawn(move || {
+                let _ = answer.send(call(&*secrets));
+            })
+            .map_err(|e| Error::Keyring(format!("could not start a thread to ask it: {e}")))?;
+        match tokio::time::timeout(self.patience, answered).await {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(_)) => Err(Error::Keyring("the call to it panicked".into())),
+            Err(_) => Err(Error::KeyringTimeout(self.patience)),
+        }
+    }
+}
+
+fn unavailable(error: keyring::Error) -> Error {
+    match error {
         keyring::Error::NoStorageAccess(inner) => {
-            Error::Keyring(format!("the keyring is locked or not running: {inner}"))
+            Error::Keyring(format!("it is locked or not running ({inner})"))
         }
         other => Error::Keyring(other.to_string()),
-    })
+    }
 }
+
+#[cfg(test)]
+#[path = "keyring_tests.rs"]
+mod tests;

@@ -7,5 +7,7 @@ mod keyring;
 mod paths;
 
 pub use config::Config;
-pub use keyring::{TOKEN_ENV, TokenSource, delete_token, load_token, store_token};
+pub use keyring::{
+    KEYRING_PATIENCE, TOKEN_ENV, TokenSource, delete_token, load_token, store_token,
+};
 pub use paths::Paths;
