@@ -21,7 +21,8 @@ impl Serialize for AppError {
     }
 }
 
-/// The core's message, reworded where it names the CLI.
+/// The core's message, with the tray's own next step where one helps (the
+/// core's messages name no front end).
 fn describe(error: &companion_core::Error) -> String {
     use companion_core::Error;
     match error {

@@ -72,8 +72,22 @@ async fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             eprintln!("pmap-cli: {error:#}");
+            if let Some(step) = next_step(&error) {
+                eprintln!("pmap-cli: {step}");
+            }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The command that cures a core error, where one does. The core's own
+/// messages name no front end, so the CLI adds its commands here.
+fn next_step(error: &anyhow::Error) -> Option<&'static str> {
+    use companion_core::Error;
+    match error.chain().find_map(|e| e.downcast_ref::<Error>())? {
+        Error::NoToken => Some("run `pmap-cli login` (or set PMAP_TOKEN for headless use)"),
+        Error::Unauthorized => Some("check the token and run `pmap-cli login` again"),
+        _ => None,
     }
 }
 

@@ -75,9 +75,11 @@ async fn login_stores_the_token_in_the_keyring_only_and_logout_removes_it() {
     let (code, _, stderr) = cli_with_stdin(&sim, &home, &["login"], "not-a-token\n").await;
     assert_ne!(code, 0);
     assert!(stderr.contains("401"), "{stderr}");
+    assert!(stderr.contains("run `pmap-cli login` again"), "{stderr}");
     let (code, _, stderr) = cli_with_stdin(&sim, &home, &["status"], "").await;
     assert_ne!(code, 0);
     assert!(stderr.contains("not signed in"), "{stderr}");
+    assert!(stderr.contains("run `pmap-cli login`"), "{stderr}");
 
     let (code, stdout, stderr) = cli_with_stdin(&sim, &home, &["login"], "demo-ben\n").await;
     assert_eq!(code, 0, "{stderr}");

@@ -1,6 +1,8 @@
 //! The one error type of companion-core. Messages say what happened and what
-//! to do; none of them can contain the token (it only ever travels in a
-//! header, and `Token` prints as `***`).
+//! to do, in words that suit every front end: none names a command, a menu
+//! or a window (each front end adds its own next step, e.g. `pmap-cli`
+//! suggests `pmap-cli login`). None of them can contain the token (it only
+//! ever travels in a header, and `Token` prints as `***`).
 
 use std::path::PathBuf;
 
@@ -8,7 +10,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("the server rejected the token (401): sign in again with `pmap-cli login`")]
+    #[error("the server rejected the token (401): sign in again")]
     Unauthorized,
     #[error("the server refused this request (403 forbidden): {0}")]
     Forbidden(String),
@@ -31,7 +33,7 @@ pub enum Error {
     BadResponse(String),
     #[error("invalid server URL {url:?}: {reason}")]
     BadServerUrl { url: String, reason: String },
-    #[error("not signed in: run `pmap-cli login` (or set PMAP_TOKEN for headless use)")]
+    #[error("not signed in: no token is stored for this server and PMAP_TOKEN is not set")]
     NoToken,
     #[error("the OS keyring is unavailable: {0}")]
     Keyring(String),
@@ -69,6 +71,59 @@ impl Error {
             action,
             path,
             source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every front end shows these as they are, so none may send the user
+    /// to another one's command or menu.
+    #[test]
+    fn messages_name_no_front_end() {
+        let errors = [
+            Error::Unauthorized,
+            Error::Forbidden("stream".into()),
+            Error::NotFound("row".into()),
+            Error::Rejected {
+                status: 422,
+                code: "invalid".into(),
+                message: "unknown channel".into(),
+            },
+            Error::Unavailable {
+                status: 503,
+                retry_after: Some(5),
+            },
+            Error::Network {
+                server: "https://pmap.example.com".into(),
+                reason: "refused".into(),
+            },
+            Error::BadResponse("truncated".into()),
+            Error::BadServerUrl {
+                url: "x".into(),
+                reason: "no host".into(),
+            },
+            Error::NoToken,
+            Error::Keyring("locked".into()),
+            Error::KeyringTimeout(std::time::Duration::from_secs(10)),
+            Error::Io {
+                action: "read",
+                path: "/tmp/x".into(),
+                source: std::io::Error::other("denied"),
+            },
+            Error::Encode {
+                path: "/tmp/x".into(),
+                reason: "key must be a string".into(),
+            },
+            Error::NoConfigDir,
+        ];
+        for error in errors {
+            let message = error.to_string().to_lowercase();
+            for front_end in ["pmap-cli", "login", "tray", "menu", "window", "the app"] {
+                assert!(!message.contains(front_end), "{front_end:?} in {message:?}");
+            }
         }
     }
 }

@@ -52,7 +52,9 @@ impl ServerUrl {
             return Err(bad("expected something like https://pmap.example.com"));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad("credentials in the URL are not allowed; use login"));
+            return Err(bad(
+                "credentials in the URL are not allowed; sign in with a token instead",
+            ));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(bad("the server URL must not carry a query or fragment"));
