@@ -51,13 +51,18 @@ impl ServerUrl {
         if url.cannot_be_a_base() || url.host_str().is_none() {
             return Err(bad("expected something like https://pmap.example.com"));
         }
+        // Both may carry a secret: report the URL without them.
+        let refuse = |reason: &str| Error::BadServerUrl {
+            url: without_secrets(&url),
+            reason: reason.to_owned(),
+        };
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad(
+            return Err(refuse(
                 "credentials in the URL are not allowed; sign in with a token instead",
             ));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(bad("the server URL must not carry a query or fragment"));
+            return Err(refuse("the server URL must not carry a query or fragment"));
         }
         match url.scheme() {
             "https" => {}
@@ -87,6 +92,16 @@ impl fmt::Display for ServerUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0.as_str().trim_end_matches('/'))
     }
+}
+
+/// `url` without user, password, query and fragment, for error messages.
+fn without_secrets(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -129,6 +144,21 @@ mod tests {
             "",
         ] {
             assert!(ServerUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_refused_url_is_reported_without_the_secrets_it_carried() {
+        for raw in [
+            "https://ana:s3cret@pmap.example.com",
+            "https://s3cret@pmap.example.com",
+            "https://pmap.example.com/?token=s3cret",
+            "https://pmap.example.com/#s3cret",
+        ] {
+            let error = ServerUrl::parse(raw).expect_err(raw);
+            let message = error.to_string();
+            assert!(!message.contains("s3cret"), "{message}");
+            assert!(message.contains("pmap.example.com"), "{message}");
         }
     }
 
