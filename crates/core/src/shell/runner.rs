@@ -1,6 +1,9 @@
 //! The imperative shell around the engine: feeds it what the supervisor, the
 //! REST client, the timer and the user produce, performs the IO effects it
 //! returns, and hands every effect to the [`EffectSink`].
+//!
+//! Every wall-clock reading it hands the engine comes from its [`Clock`];
+//! tokio's timers only do the sleeping.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -130,7 +133,7 @@ pub async fn run<S: EffectSink, C: Clock>(
         let inputs = tokio::select! {
             _ = &mut shutdown => break Exit::Shutdown,
             event = stream_rx.recv() => match event {
-                Some(event) => stream_inputs(event),
+                Some(event) => stream_inputs(event, clock.now()),
                 None => break terminal_exit(engine.connection()),
             },
             Some(input) = fetched_rx.recv() => vec![input],
@@ -155,7 +158,9 @@ pub async fn run<S: EffectSink, C: Clock>(
     (exit, engine.stats().clone())
 }
 
-fn stream_inputs(event: StreamEvent) -> Vec<Input> {
+/// `now` is the shell's clock: a retry delay becomes an instant the engine
+/// compares with the `now` it is handed, so both come from the same clock.
+fn stream_inputs(event: StreamEvent, now: DateTime<Utc>) -> Vec<Input> {
     match event {
         StreamEvent::Connecting => vec![Input::Connecting],
         StreamEvent::Opened => vec![Input::StreamOpened],
@@ -167,7 +172,7 @@ fn stream_inputs(event: StreamEvent) -> Vec<Input> {
         } => {
             let retry_at = retry_in
                 .and_then(|d| chrono::Duration::from_std(d).ok())
-                .map(|d| Utc::now() + d);
+                .map(|d| now + d);
             vec![Input::StreamFailed {
                 kind,
                 attempt,

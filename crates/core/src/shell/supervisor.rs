@@ -66,6 +66,8 @@ pub async fn supervise(
         if events.send(StreamEvent::Connecting).await.is_err() {
             return;
         }
+        // Monotonic tokio time, not the shell's `Clock`: how long a stream
+        // stayed up resets the backoff and must not jump with the wall clock.
         let opened_at = Instant::now();
         let outcome = match client.open_stream().await {
             Ok(response) => match classify(&response) {
