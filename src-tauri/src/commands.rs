@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, Utc};
 use companion_core::engine::{LocalPrefs, default_popup, default_sound};
 use companion_core::rest::{Calendar, CalendarQuery, Client, InboxPage, InboxQuery, Preferences};
 use companion_core::store::json_file;
@@ -180,11 +179,17 @@ fn set_autostart(enabled: bool) -> Result<bool> {
     Ok(autostart::enabled())
 }
 
-/// Pauses pop-ups for `minutes`, or until resumed when `None`.
+/// Pauses pop-ups for `minutes` (none or fewer resumes), or until resumed
+/// when `None`.
 #[tauri::command]
 fn pause(app: AppHandle, minutes: Option<i64>) {
-    let until = minutes.map(|m| Utc::now() + Duration::minutes(m));
-    app::act(&app, UserAction::Pause { until });
+    let action = match minutes {
+        Some(m) => UserAction::PauseFor {
+            minutes: u32::try_from(m.max(0)).unwrap_or(u32::MAX),
+        },
+        None => UserAction::Pause { until: None },
+    };
+    app::act(&app, action);
 }
 
 #[tauri::command]

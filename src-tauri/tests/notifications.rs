@@ -50,7 +50,7 @@ async fn critical_assignment_pops_up_and_mark_read_reaches_server_and_badge() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn paused_from_the_tray_nothing_pops_up_until_resumed() {
+async fn paused_from_the_tray_nothing_pops_up_until_resumed_and_tomorrow_is_eight() {
     let rig = rig(None).await;
     let (sim, mut notes, tray) = (rig.sim, rig.notes, rig.tray);
     tray.click("Pause for 1 hour").await;
@@ -76,6 +76,13 @@ async fn paused_from_the_tray_nothing_pops_up_until_resumed() {
             .all(|s| !s.summary.contains("Held while paused")),
         "a pop-up escaped the pause: {before_marker:#?}"
     );
+
+    // "Until tomorrow" is resolved by the engine: 08:00 in the app's zone
+    // (the test desktop's TZ=UTC), shown as e.g. "paused until Wed 08:00".
+    tray.click("Pause until tomorrow").await;
+    let line = status_line_shows(&tray, "paused until").await;
+    let until = line.split("paused until ").nth(1).unwrap_or_default();
+    assert_eq!(until.get(4..9), Some("08:00"), "{line}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,7 +1,6 @@
 //! The tray menu and what its items do. Each item hands a user action to
 //! the core or opens a window view; none holds a product rule.
 
-use chrono::{Duration, Local, NaiveTime, Utc};
 use companion_core::UserAction;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::{AppHandle, Wry};
@@ -9,9 +8,6 @@ use tauri::{AppHandle, Wry};
 use crate::cli::View;
 use crate::status::Status;
 use crate::{app, signin, window};
-
-/// Paused "until tomorrow" resumes at this local time.
-const TOMORROW_AT: NaiveTime = NaiveTime::from_hms_opt(8, 0, 0).expect("valid time");
 
 pub struct TrayMenu {
     menu: Menu<Wry>,
@@ -98,18 +94,9 @@ pub fn on_event(app: &AppHandle, id: &str) {
         "calendar" => window::open(app, View::Calendar),
         "preferences" => window::open(app, View::Preferences),
         "mark_all_read" => app::act(app, UserAction::MarkAllRead),
-        "pause_hour" => app::act(
-            app,
-            UserAction::Pause {
-                until: Some(Utc::now() + Duration::hours(1)),
-            },
-        ),
-        "pause_tomorrow" => app::act(
-            app,
-            UserAction::Pause {
-                until: Some(tomorrow_morning()),
-            },
-        ),
+        "pause_hour" => app::act(app, UserAction::PauseFor { minutes: 60 }),
+        // The engine resolves "tomorrow" (08:00 in the session's time zone).
+        "pause_tomorrow" => app::act(app, UserAction::PauseUntilTomorrow),
         "resume" => app::act(app, UserAction::Resume),
         "sign" => {
             if app::status(app).signed_in() {
@@ -122,17 +109,4 @@ pub fn on_event(app: &AppHandle, id: &str) {
         "quit" => app.exit(0),
         _ => {}
     }
-}
-
-/// Tomorrow at [`TOMORROW_AT`] local time, as UTC.
-fn tomorrow_morning() -> chrono::DateTime<Utc> {
-    let tomorrow = Local::now().date_naive() + Duration::days(1);
-    tomorrow
-        .and_time(TOMORROW_AT)
-        .and_local_timezone(Local)
-        .earliest()
-        .map_or_else(
-            || Utc::now() + Duration::hours(12),
-            |t| t.with_timezone(&Utc),
-        )
 }

@@ -69,6 +69,12 @@ pub enum UserAction {
     Pause {
         until: Option<DateTime<Utc>>,
     },
+    /// Silence them for this many minutes from now.
+    PauseFor {
+        minutes: u32,
+    },
+    /// Silence them until 08:00 tomorrow in the configured time zone.
+    PauseUntilTomorrow,
     Resume,
     /// Mark one inbox row read (by id).
     MarkRead(String),

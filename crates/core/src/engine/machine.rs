@@ -7,6 +7,7 @@ use super::badge::{Badge, Change};
 use super::connection::ConnectionState;
 use super::dedup::Dedup;
 use super::links::is_same_origin;
+use super::pause;
 use super::reminders::Reminders;
 use super::storm::Storm;
 use super::text::storm_popup;
@@ -177,14 +178,14 @@ impl Engine {
     fn on_user(&mut self, action: UserAction, now: DateTime<Utc>, out: &mut Vec<Effect>) {
         match action {
             UserAction::Pause { until } => {
-                let until = until.unwrap_or(PAUSED_INDEFINITELY);
-                if until <= now {
-                    self.resume(out);
-                } else {
-                    self.paused_until = Some(until);
-                    self.reminders_dirty = true;
-                    out.push(Effect::SetPause(Some(until)));
-                }
+                self.pause(until.unwrap_or(PAUSED_INDEFINITELY), now, out)
+            }
+            UserAction::PauseFor { minutes } => {
+                self.pause(pause::minutes_from(now, minutes), now, out)
+            }
+            UserAction::PauseUntilTomorrow => {
+                let until = pause::tomorrow_morning(now, self.config.time_zone);
+                self.pause(until, now, out)
             }
             UserAction::Resume => self.resume(out),
             UserAction::MarkRead(id) => out.push(Effect::MarkRead(id)),
@@ -197,6 +198,17 @@ impl Engine {
                     tracing::warn!(%url, "refused to open a URL outside the server origin");
                 }
             }
+        }
+    }
+
+    /// A pause that ends at or before `now` is no pause.
+    fn pause(&mut self, until: DateTime<Utc>, now: DateTime<Utc>, out: &mut Vec<Effect>) {
+        if until <= now {
+            self.resume(out);
+        } else {
+            self.paused_until = Some(until);
+            self.reminders_dirty = true;
+            out.push(Effect::SetPause(Some(until)));
         }
     }
 

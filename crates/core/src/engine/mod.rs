@@ -9,7 +9,8 @@
 //! 3. drop exact repeats, and pair a `notification_created` with the domain
 //!    event it describes so one real change gives one pop-up;
 //! 4. apply the local preference matrix ([`LocalPrefs`]);
-//! 5. hold back during quiet hours and pause (critical/urgent may break through);
+//! 5. hold back during quiet hours and pause (critical/urgent may break through;
+//!    "until tomorrow" is 08:00 in the configured zone, DST-safe);
 //! 6. fold bursts into one storm summary per window;
 //! 7. keep the badge exact (server summary, debounced refetches);
 //! 8. track the connection state; 9. refetch the calendar;
@@ -25,7 +26,9 @@ mod gate;
 mod input;
 mod ledger;
 mod links;
+mod local_time;
 mod machine;
+mod pause;
 mod prefs;
 mod quiet_hours;
 mod remind;

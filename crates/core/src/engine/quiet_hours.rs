@@ -4,9 +4,11 @@
 //! We convert `now` to the user's zone and compare wall-clock times, so a DST
 //! change moves the window with the clock on the wall, as people expect.
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::local_time::wall_clock_instant;
 
 /// `start..end` in local time; `22:00..07:00` crosses midnight. An empty
 /// window (`start == end`) is never quiet.
@@ -39,26 +41,9 @@ impl QuietHours {
         [today.pred_opt(), Some(today), today.succ_opt()]
             .into_iter()
             .flatten()
-            .filter_map(|date| local_instant(date, self.end, tz))
+            .filter_map(|date| wall_clock_instant(date, self.end, tz))
             .find(|end| *end > now)
     }
-}
-
-/// The instant a local wall-clock time names. A time skipped by a DST jump
-/// resolves to the first instant after the gap; a repeated one to its first
-/// occurrence.
-fn local_instant(date: NaiveDate, time: NaiveTime, tz: Tz) -> Option<DateTime<Utc>> {
-    let naive = date.and_time(time);
-    let mut probe = naive;
-    for _ in 0..4 {
-        match tz.from_local_datetime(&probe) {
-            LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => {
-                return Some(at.with_timezone(&Utc));
-            }
-            LocalResult::None => probe = probe.checked_add_signed(TimeDelta::minutes(30))?,
-        }
-    }
-    None
 }
 
 /// `"22:00"` on the wire; seconds are accepted on input.

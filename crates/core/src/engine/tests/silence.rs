@@ -139,6 +139,46 @@ fn pause_expires_at_the_first_input_at_or_after_its_end() {
 }
 
 #[test]
+fn pause_until_tomorrow_ends_at_eight_in_the_configured_zone() {
+    // T0 is 07:00 in New York: tomorrow 08:00 there, not 08:00 UTC.
+    let mut config = config(LocalPrefs::default());
+    config.time_zone = chrono_tz::America::New_York;
+    let mut engine = Engine::new(config, ReminderLedger::new());
+    let until: DateTime<Utc> = "2026-11-25T13:00:00Z".parse().expect("instant");
+    let pause = engine.handle(Input::User(UserAction::PauseUntilTomorrow), at(0));
+    assert_eq!(
+        pause,
+        [Effect::SetPause(Some(until)), Effect::ScheduleTick(until)]
+    );
+    let during = engine.handle(
+        assigned("f-1", "high", &[ME], "c1"),
+        until - TimeDelta::seconds(1),
+    );
+    assert_eq!(popups(&during), []);
+    let tick = engine.handle(Input::Tick, until);
+    assert_eq!(tick.first(), Some(&Effect::SetPause(None)));
+}
+
+#[test]
+fn pause_for_a_while_counts_from_the_engine_now() {
+    let mut engine = engine();
+    let pause = engine.handle(Input::User(UserAction::PauseFor { minutes: 60 }), at(30));
+    assert_eq!(
+        pause,
+        [
+            Effect::SetPause(Some(at(30 + 3600))),
+            Effect::ScheduleTick(at(30 + 3600))
+        ]
+    );
+    let none = engine.handle(Input::User(UserAction::PauseFor { minutes: 0 }), at(40));
+    assert_eq!(
+        untimed(none),
+        [Effect::SetPause(None)],
+        "zero minutes resumes"
+    );
+}
+
+#[test]
 fn pause_without_end_lasts_until_resume() {
     let mut engine = engine();
     let pause = engine.handle(Input::User(UserAction::Pause { until: None }), at(0));
