@@ -16,7 +16,9 @@ pub struct EngineConfig {
     /// `(id, name)` of the user's companies, to name them in pop-up text.
     pub companies: Vec<(String, String)>,
     pub prefs: LocalPrefs,
-    /// The local zone quiet hours are read in (the system zone in the shell).
+    /// The local zone quiet hours and "until tomorrow" are read in; the
+    /// shell's session start-up fills it by one rule (`TZ`, else the system
+    /// zone, else UTC: `shell::local_time_zone`).
     pub time_zone: Tz,
 }
 

@@ -1,14 +1,19 @@
-//! The imperative shell: the SSE supervisor, the runner that drives the
+//! The imperative shell: how a session starts (who the user is, the local
+//! time zone, the ledger), the SSE supervisor, the runner that drives the
 //! engine, the clock, and the sink effects leave through.
 
 mod clock;
 mod identity;
 mod runner;
+mod session;
 mod sink;
 mod supervisor;
+mod time_zone;
 
 pub use clock::{Clock, ShiftedClock, SystemClock};
 pub use identity::fetch_identity;
 pub use runner::{ControlInputs, Controls, Exit, Shell, controls, run};
+pub use session::{Session, SessionSetup};
 pub use sink::EffectSink;
 pub use supervisor::{StreamEvent, StreamSettings, supervise};
+pub use time_zone::local_time_zone;
