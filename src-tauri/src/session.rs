@@ -6,10 +6,9 @@
 //! server from `--demo`, `--server`/`PMAP_SERVER` or the saved config.
 
 use chrono::Utc;
-use companion_core::engine::{Engine, EngineConfig, ReminderLedger};
-use companion_core::rest::{Client, Me, ServerUrl, Token};
-use companion_core::shell::{self, Controls, Exit, Shell, StreamSettings, SystemClock};
-use companion_core::store::{self, TokenSource, json_file};
+use companion_core::rest::{Client, ServerUrl, Token};
+use companion_core::shell::{self, Controls, Exit, Session, SessionSetup};
+use companion_core::store::{self, TokenSource};
 use companion_core::{ConnectionState, Error};
 use tauri::AppHandle;
 use tokio::sync::oneshot;
@@ -59,29 +58,25 @@ pub async fn start_at_launch(app: AppHandle) {
         Ok(client) => client,
         Err(error) => return signed_out(&app, Some(error.to_string())),
     };
-    match identify(&app, &client).await {
-        Ok(me) => start(&app, client, me, saved),
+    // While the server cannot be reached the tray shows "reconnecting".
+    let identified = Session::identify(client, setup(&app), |state, error| {
+        tracing::warn!(%error, "could not reach the server; retrying");
+        app::update(&app, |s| s.record_connection(state, Utc::now()));
+    })
+    .await;
+    match identified {
+        Ok(session) => start(&app, session, saved),
         Err(error) => signed_out(&app, Some(error.to_string())),
     }
 }
 
-/// `/api/v1/me`, retried with the stream's backoff while the server is
-/// unreachable (shown as reconnecting); a rejected token gives up at once.
-async fn identify(app: &AppHandle, client: &Client) -> Result<Me, Error> {
-    let policy = StreamSettings::default().backoff;
-    shell::fetch_identity(client, &policy, |attempt, delay, error| {
-        tracing::warn!(%error, attempt, "could not reach the server; retrying");
-        let next_at = chrono::Duration::from_std(delay)
-            .ok()
-            .map(|d| Utc::now() + d);
-        app::update(app, |s| {
-            s.record_connection(
-                &ConnectionState::Reconnecting { attempt, next_at },
-                Utc::now(),
-            )
-        });
-    })
-    .await
+/// What this machine brings to a session: the saved local preferences and
+/// the ledger file (none when there is no state directory).
+pub fn setup(app: &AppHandle) -> SessionSetup {
+    let shared = app::shared(app);
+    let prefs = lock(&shared.config).prefs.clone();
+    let ledger_file = shared.paths.as_ref().map(|p| p.ledger_file.clone());
+    SessionSetup::new(prefs, ledger_file)
 }
 
 fn signed_out(app: &AppHandle, notice: Option<String>) {
@@ -96,38 +91,15 @@ fn signed_out(app: &AppHandle, notice: Option<String>) {
     window::open(app, View::SignIn);
 }
 
-/// Starts the core shell for `me` on `client`, replacing any session.
-pub fn start(app: &AppHandle, client: Client, me: Me, token_saved: bool) {
+/// Runs `session` on the core shell, replacing any session.
+pub fn start(app: &AppHandle, session: Session, token_saved: bool) {
     stop(app);
-    let shared = app::shared(app);
-    let prefs = lock(&shared.config).prefs.clone();
+    let client = session.client().clone();
     let server = client.server().clone();
-    let config = EngineConfig {
-        user_id: me.id.clone(),
-        server_origin: server.origin(),
-        companies: me
-            .companies
-            .iter()
-            .map(|c| (c.id.clone(), c.name.clone()))
-            .collect(),
-        prefs,
-        time_zone: local_time_zone(),
-    };
-    let ledger_file = shared.paths.as_ref().map(|p| p.ledger_file.clone());
-    let ledger: ReminderLedger = ledger_file
-        .as_deref()
-        .and_then(|path| json_file::load_or_default(path).ok())
-        .unwrap_or_default();
+    let me = session.me().clone();
     let (controls, inputs) = shell::controls();
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let shell = Shell {
-        client: client.clone(),
-        engine: Engine::new(config, ledger),
-        sink: AppSink::new(app.clone(), server.origin()),
-        clock: SystemClock,
-        settings: StreamSettings::default(),
-        ledger_file,
-    };
+    let shell = session.into_shell(AppSink::new(app.clone(), server.origin()));
     app::update(app, |s| {
         s.account = Some(Account {
             server: server.to_string(),
@@ -142,7 +114,7 @@ pub fn start(app: &AppHandle, client: Client, me: Me, token_saved: bool) {
         s.pause = Pause::No;
     });
     tracing::info!(server = %server, user = %me.id, "signed in");
-    *lock(&shared.session) = Some(Running {
+    *lock(&app::shared(app).session) = Some(Running {
         client,
         controls,
         stop: Some(stop_tx),
@@ -175,11 +147,4 @@ pub fn stop(app: &AppHandle) {
     {
         let _ = stop.send(());
     }
-}
-
-fn local_time_zone() -> chrono_tz::Tz {
-    iana_time_zone::get_timezone()
-        .ok()
-        .and_then(|name| name.parse().ok())
-        .unwrap_or(chrono_tz::UTC)
 }

@@ -6,6 +6,7 @@
 
 use companion_core::ConnectionState;
 use companion_core::rest::{Client, ServerUrl, Token};
+use companion_core::shell::Session;
 use companion_core::store::{self, json_file};
 use tauri::AppHandle;
 
@@ -39,7 +40,7 @@ pub async fn sign_in(app: &AppHandle, server: &str, token: &str) -> Result<Signe
     };
     let saved = notice.is_none();
     save_server(app, &server);
-    session::start(app, client, me, saved);
+    session::start(app, Session::new(client, me, session::setup(app)), saved);
     app::update(app, |s| s.notice = notice.clone());
     let account = app::status(app).account.ok_or(AppError::NotSignedIn)?;
     Ok(SignedIn { account, notice })

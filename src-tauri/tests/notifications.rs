@@ -7,7 +7,7 @@ mod support;
 
 use pmap_testkit::eventually;
 use support::app::opened_urls;
-use support::rig::{popup_about, rig, status_line_shows};
+use support::rig::{popup_about, rig, rig_in_zone, status_line_shows};
 use support::sim::ANA;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -86,16 +86,19 @@ async fn paused_from_the_tray_nothing_pops_up_until_resumed_and_tomorrow_is_eigh
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn quiet_hours_hold_high_events_and_let_critical_break_through() {
-    // Quiet from an hour ago to two hours from now, in the app's zone (UTC).
-    let now = chrono::Utc::now();
-    let hh_mm = |t: chrono::DateTime<chrono::Utc>| t.format("%H:%M").to_string();
+async fn quiet_hours_in_the_tz_zone_hold_high_events_and_let_critical_break_through() {
+    // Quiet from an hour ago to two hours from now on the wall clock of
+    // TZ=Pacific/Kiritimati (UTC+14, so never the machine's own zone's
+    // hours): only an app that reads TZ sees it is quiet now.
+    let zone = chrono_tz::Pacific::Kiritimati;
+    let now = chrono::Utc::now().with_timezone(&zone);
+    let hh_mm = |t: chrono::DateTime<chrono_tz::Tz>| t.format("%H:%M").to_string();
     let config = serde_json::json!({"prefs": {
         "quiet_hours": {"start": hh_mm(now - chrono::Duration::hours(1)),
                         "end": hh_mm(now + chrono::Duration::hours(2))},
         "breakthrough": true
     }});
-    let rig = rig(Some(config)).await;
+    let rig = rig_in_zone(Some(config), "Pacific/Kiritimati").await;
     let (sim, mut notes, tray) = (rig.sim, rig.notes, rig.tray);
     let before = sim.unread(ANA).await;
     sim.inbox_row("u-ana", "finding_assigned", "high", "Quiet high finding")

@@ -24,6 +24,8 @@ pub struct Desktop {
     pub dir: TempDir,
     pub bus: String,
     pub display: String,
+    /// `TZ` for processes started from now on; UTC unless a test says.
+    pub time_zone: &'static str,
     children: Vec<(&'static str, Child)>,
 }
 
@@ -38,6 +40,7 @@ impl Desktop {
             dir,
             bus: String::new(),
             display: String::new(),
+            time_zone: "UTC",
             children: Vec::new(),
         };
         desktop.start_bus();
@@ -72,7 +75,7 @@ impl Desktop {
             ("DBUS_SESSION_BUS_ADDRESS", self.bus.clone()),
             ("NO_AT_BRIDGE", "1".into()),
             ("GDK_BACKEND", "x11".into()),
-            ("TZ", "UTC".into()),
+            ("TZ", self.time_zone.into()),
         ]
     }
 

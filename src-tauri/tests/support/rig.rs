@@ -19,7 +19,13 @@ pub struct Rig {
 }
 
 pub async fn rig(config: Option<serde_json::Value>) -> Rig {
-    let desktop = Desktop::start(Keyring::Missing);
+    rig_in_zone(config, "UTC").await
+}
+
+/// [`rig`], with the app started under `TZ=time_zone`.
+pub async fn rig_in_zone(config: Option<serde_json::Value>, time_zone: &'static str) -> Rig {
+    let mut desktop = Desktop::start(Keyring::Missing);
+    desktop.time_zone = time_zone;
     if let Some(config) = config {
         let dir = desktop.path("config/pmap-companion");
         std::fs::create_dir_all(&dir).expect("config dir");

@@ -7,16 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
-use companion_core::engine::{Engine, EngineConfig, ReminderLedger};
+use companion_core::Effect;
 use companion_core::rest::Client;
-use companion_core::shell::{self, Exit, Shell, StreamEvent, StreamSettings, SystemClock};
+use companion_core::shell::{self, Exit, Session, SessionSetup, StreamEvent, StreamSettings};
 use companion_core::sse::SseItem;
 use companion_core::sse::backoff::BackoffPolicy;
-use companion_core::store::json_file;
 use serde_json::json;
 use tokio::sync::{Notify, mpsc};
 
-use super::watch_output::{EffectPrinter, local_time_zone};
+use super::watch_output::EffectPrinter;
 use crate::context::Context;
 use crate::output::{self, Format};
 
@@ -65,44 +64,34 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
         return raw(client, settings).await;
     }
     let printer = EffectPrinter::new(format);
-    let retrying = |attempt, delay: Duration, error: &companion_core::Error| {
-        tracing::warn!(%error, "cannot identify the user yet");
-        printer.show_waiting(attempt, delay);
+    let setup = SessionSetup {
+        settings,
+        ..SessionSetup::new(
+            ctx.config.prefs.clone(),
+            Some(ctx.paths.ledger_file.clone()),
+        )
     };
-    let me = match shell::fetch_identity(&client, &settings.backoff, retrying).await {
-        Ok(me) => me,
+    let identified = Session::identify(client, setup, |state, error| {
+        tracing::warn!(%error, "cannot identify the user yet");
+        printer.show(&Effect::SetConnection(state.clone()));
+    })
+    .await;
+    let session = match identified {
+        Ok(session) => session,
         Err(companion_core::Error::Unauthorized) => return Ok(signed_out()),
         Err(error) => {
             return Err(error).with_context(|| format!("could not start watching {}", ctx.server));
         }
     };
-    let config = EngineConfig {
-        user_id: me.id.clone(),
-        server_origin: ctx.server.origin(),
-        companies: me
-            .companies
-            .iter()
-            .map(|c| (c.id.clone(), c.name.clone()))
-            .collect(),
-        prefs: ctx.config.prefs.clone(),
-        time_zone: local_time_zone(),
-    };
-    let ledger: ReminderLedger = json_file::load_or_default(&ctx.paths.ledger_file)?;
     if format == Format::Text {
         output::line(&format!(
             "Watching {} as {} (Ctrl-C to stop)",
-            ctx.server, me.name
+            ctx.server,
+            session.me().name
         ));
     }
     let (_controls, inputs) = shell::controls();
-    let shell = Shell {
-        client,
-        engine: Engine::new(config, ledger),
-        sink: printer,
-        clock: SystemClock,
-        settings,
-        ledger_file: Some(ctx.paths.ledger_file.clone()),
-    };
+    let shell = session.into_shell(printer);
     let (exit, stats) = shell::run(shell, inputs, shutdown_signal()).await;
     if format == Format::Json {
         output::json_line(&json!({ "stats": stats }));

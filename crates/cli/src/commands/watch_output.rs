@@ -19,19 +19,9 @@ impl EffectPrinter {
 }
 
 impl EffectPrinter {
-    /// Before the engine exists (identity not known yet), the same
-    /// "reconnecting" line the engine would print.
-    pub fn show_waiting(&self, attempt: u32, delay: std::time::Duration) {
-        let next_at = chrono::Duration::from_std(delay)
-            .ok()
-            .map(|d| Utc::now() + d);
-        self.print(&Effect::SetConnection(ConnectionState::Reconnecting {
-            attempt,
-            next_at,
-        }));
-    }
-
-    fn print(&self, effect: &Effect) {
+    /// Prints one effect; also used before the engine exists, for the
+    /// "reconnecting" state while the user cannot be identified yet.
+    pub fn show(&self, effect: &Effect) {
         match self.format {
             Format::Json => output::json_line(&to_json(effect)),
             Format::Text => {
@@ -45,7 +35,7 @@ impl EffectPrinter {
 
 impl EffectSink for EffectPrinter {
     fn apply(&mut self, effect: &Effect) {
-        self.print(effect);
+        self.show(effect);
     }
 }
 
@@ -137,20 +127,4 @@ fn describe(state: &ConnectionState) -> String {
 
 fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local).format("%a %H:%M").to_string()
-}
-
-/// `TZ` if it names a zone, else the system zone, else UTC (with a warning).
-pub fn local_time_zone() -> chrono_tz::Tz {
-    let name = std::env::var("TZ")
-        .ok()
-        .filter(|tz| !tz.is_empty())
-        .map(|tz| tz.trim_start_matches(':').to_owned());
-    let name = name.or_else(|| iana_time_zone::get_timezone().ok());
-    match name.as_deref().map(str::parse::<chrono_tz::Tz>) {
-        Some(Ok(tz)) => tz,
-        _ => {
-            tracing::warn!(zone = ?name, "unknown local time zone; quiet hours use UTC");
-            chrono_tz::UTC
-        }
-    }
 }

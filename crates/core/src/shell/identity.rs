@@ -11,7 +11,7 @@ use crate::sse::backoff::{Backoff, BackoffPolicy};
 /// `GET /api/v1/me`, retried with full-jitter backoff while the failure is
 /// transient (network, 5xx, 429). `on_retry(attempt, delay, error)` is told
 /// before each wait so the caller can show "reconnecting".
-pub async fn fetch_identity(
+pub(crate) async fn fetch_identity(
     client: &Client,
     policy: &BackoffPolicy,
     mut on_retry: impl FnMut(u32, Duration, &Error),

@@ -11,7 +11,6 @@ mod supervisor;
 mod time_zone;
 
 pub use clock::{Clock, ShiftedClock, SystemClock};
-pub use identity::fetch_identity;
 pub use runner::{ControlInputs, Controls, Exit, Shell, controls, run};
 pub use session::{Session, SessionSetup};
 pub use sink::EffectSink;
