@@ -17,9 +17,11 @@
 //! - [`rest`] is the HTTP client for PROTOCOL.md's endpoints.
 //! - [`store`] keeps config and the reminder ledger in atomic JSON files and
 //!   the token in the OS keyring.
-//! - [`shell`] is the **imperative shell**: the SSE supervisor (one
-//!   connection, backoff, watchdog), the runner that performs effects, and
-//!   the [`EffectSink`] through which effects reach the CLI or the tray.
+//! - [`shell`] is the **imperative shell**: session start-up shared by both
+//!   front ends (who the user is, the local time zone, the ledger), the SSE
+//!   supervisor (one connection, backoff, watchdog), the runner that
+//!   performs effects, and the [`EffectSink`] through which effects reach
+//!   the CLI or the tray.
 
 pub mod engine;
 pub mod error;
