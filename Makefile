@@ -12,6 +12,7 @@ test:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo machete
 
 build:
 	cargo build --workspace --all-targets

@@ -8,7 +8,7 @@ packages=(dbus gnome-keyring libsecret-tools)
 # The tray app (Tauri 2 on WebKitGTK) and its headless desktop for tests:
 # X server, notification daemon, WebDriver for the webview.
 packages+=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-  libssl-dev pkg-config xvfb xauth dunst dbus-x11 webkit2gtk-driver)
+  pkg-config xvfb xauth dunst dbus-x11 webkit2gtk-driver)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,6 +25,12 @@ fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "setup: installing cargo-nextest (a few minutes, once)" >&2
   cargo install cargo-nextest --locked --quiet
+fi
+
+# The lint step's check for dependencies no code uses.
+if ! command -v cargo-machete >/dev/null 2>&1; then
+  echo "setup: installing cargo-machete" >&2
+  cargo install cargo-machete --locked --quiet
 fi
 
 # WebDriver front end for the tray app's UI tests (drives WebKitWebDriver).

@@ -12,6 +12,8 @@ echo "== fmt"
 cargo fmt --all -- --check
 echo "== clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== unused dependencies"
+cargo machete
 echo "== build"
 cargo build --workspace --all-targets --locked
 echo "== bench smoke (checks the harness runs; asserts no timings)"
