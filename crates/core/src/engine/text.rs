@@ -4,10 +4,9 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::links::{deep_link, inbox};
 use super::storm::StormSummary;
 use super::{EngineConfig, Popup, PopupKind};
-use crate::event::{CalendarItem, Envelope, EventType, Severity};
+use crate::event::{CalendarItem, Envelope, EventType, Severity, deep_link, inbox_link};
 
 const MAX_TITLE: usize = 120;
 const MAX_BODY: usize = 300;
@@ -74,7 +73,7 @@ pub(crate) fn storm_popup(summary: &StormSummary, config: &EngineConfig) -> Popu
         body: "Held back during a burst of activity; the inbox has them all.".to_owned(),
         severity: None,
         urgent: summary.urgent,
-        url: Some(inbox(config.origin())),
+        url: Some(inbox_link(config.origin())),
         notification_id: None,
         sound: summary.sound.is_some(),
     }
@@ -96,7 +95,6 @@ pub(crate) fn reminder_popup(
     } else {
         format!("{} · {meta}", item.kind.display_name())
     };
-    let subject = crate::event::canonical_subject_type(&item.entity_type);
     Popup {
         kind: PopupKind::Reminder,
         event_type: None,
@@ -104,10 +102,10 @@ pub(crate) fn reminder_popup(
         body: clip(&body, MAX_BODY),
         severity: item.severity,
         urgent: item.severity.is_some_and(Severity::is_critical_or_urgent),
-        url: Some(deep_link(
-            config.origin(),
-            Some((&subject, &item.entity_id)),
-        )),
+        url: Some(
+            item.url(config.origin())
+                .unwrap_or_else(|| inbox_link(config.origin())),
+        ),
         notification_id: None,
         sound: false,
     }

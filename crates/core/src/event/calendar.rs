@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Severity;
 use super::severity::deserialize_lenient;
+use super::subject::page_link;
 
 /// What a calendar item marks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -73,6 +74,14 @@ pub struct CalendarItem {
     pub company_name: Option<String>,
 }
 
+impl CalendarItem {
+    /// The web UI page of the item's entity on `origin`, if it has one (an
+    /// agreement, say, has none).
+    pub fn url(&self, origin: &str) -> Option<String> {
+        page_link(origin, &self.entity_type, &self.entity_id)
+    }
+}
+
 /// The whole calendar answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CalendarPage {
@@ -94,6 +103,10 @@ mod tests {
         assert_eq!(item.kind, CalendarKind::SlaDeadline);
         assert_eq!(item.severity, Some(Severity::Critical));
         assert!(item.kind.has_reminders());
+        assert_eq!(
+            item.url("https://pmap.example.com").as_deref(),
+            Some("https://pmap.example.com/findings/f-1")
+        );
     }
 
     #[test]
@@ -103,5 +116,6 @@ mod tests {
         assert_eq!(item.kind, CalendarKind::Other);
         assert_eq!(item.severity, None);
         assert!(!item.kind.has_reminders());
+        assert_eq!(item.url("https://pmap.example.com"), None, "no entity");
     }
 }

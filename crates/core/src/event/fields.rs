@@ -7,18 +7,8 @@
 use serde_json::{Map, Value};
 
 use super::envelope::string_of;
+use super::subject::{canonical_subject_type, subject_from_ids};
 use super::{Envelope, EventType, Severity};
-
-/// Id keys an event (or an inbox row's `data`) may name its subject by, with
-/// the canonical subject type each implies, in order of preference.
-const SUBJECT_KEYS: [(&str, &str); 6] = [
-    ("finding_id", "finding"),
-    ("scan_id", "scan"),
-    ("approval_request_id", "approval"),
-    ("report_id", "report"),
-    ("project_id", "project"),
-    ("asset_id", "asset"),
-];
 
 impl Envelope {
     /// The inbox row of a `notification_created` event.
@@ -113,27 +103,6 @@ impl Envelope {
                 .collect(),
         }
     }
-}
-
-fn subject_from_ids(map: &Map<String, Value>) -> Option<(String, String)> {
-    SUBJECT_KEYS
-        .iter()
-        .find_map(|(key, ty)| string_of(map.get(*key)).map(|id| ((*ty).to_owned(), id)))
-}
-
-/// Maps the spellings producers use onto one name per kind of thing.
-pub(crate) fn canonical_subject_type(raw: &str) -> String {
-    let lower = raw.trim().to_ascii_lowercase();
-    let canonical = match lower.as_str() {
-        "finding" | "findings" => "finding",
-        "scan" | "scans" => "scan",
-        "approval" | "approvals" | "approval_request" | "approval_requests" => "approval",
-        "report" | "reports" => "report",
-        "project" | "projects" => "project",
-        "asset" | "assets" => "asset",
-        _ => return lower,
-    };
-    canonical.to_owned()
 }
 
 #[cfg(test)]

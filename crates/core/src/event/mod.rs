@@ -1,4 +1,5 @@
-//! The event vocabulary: what the server says, decoded into plain values.
+//! The event vocabulary: what the server says, decoded into plain values,
+//! and where the web UI shows what it is about (the deep-link table).
 //!
 //! Nothing here decides anything; the [`engine`](crate::engine) does. These
 //! types are shared by the engine, the shell and the CLI.
@@ -8,10 +9,11 @@ mod envelope;
 mod event_type;
 mod fields;
 mod severity;
+mod subject;
 
 pub use calendar::{CalendarItem, CalendarKind, CalendarPage};
 pub use envelope::{DecodeError, Decoded, Envelope};
 pub use event_type::{EventGroup, EventType};
 pub use severity::{Severity, UnknownSeverity};
 
-pub(crate) use fields::canonical_subject_type;
+pub(crate) use subject::{deep_link, inbox_link, subject_from_ids};

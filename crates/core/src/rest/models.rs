@@ -54,6 +54,16 @@ pub struct InboxRow {
     pub created_at: String,
 }
 
+impl InboxRow {
+    /// The web UI page of what the row is about (its `data` names it by id),
+    /// else the inbox, on `origin`.
+    pub fn url(&self, origin: &str) -> String {
+        let subject = crate::event::subject_from_ids(&self.data);
+        let subject = subject.as_ref().map(|(ty, id)| (ty.as_str(), id.as_str()));
+        crate::event::deep_link(origin, subject)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InboxPage {
     pub items: Vec<InboxRow>,
@@ -102,4 +112,32 @@ pub(crate) struct ApiError {
     pub error: String,
     #[serde(default)]
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inbox_row_links_to_its_subject_or_the_inbox() {
+        let cases = [
+            (
+                r#"{"approval_request_id":"a-1","severity":"high"}"#,
+                "/approvals/a-1",
+            ),
+            (r#"{"report_id":"r 1"}"#, "/reports/r%201"),
+            (r#"{"severity":"low"}"#, "/notifications"),
+        ];
+        for (data, path) in cases {
+            let row: InboxRow = serde_json::from_str(&format!(
+                r#"{{"id":"n-1","created_at":"2026-11-24T09:15:02Z","data":{data}}}"#
+            ))
+            .expect("an inbox row");
+            assert_eq!(
+                row.url("https://pmap.example.com"),
+                format!("https://pmap.example.com{path}"),
+                "{data}"
+            );
+        }
+    }
 }
