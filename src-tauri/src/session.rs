@@ -99,7 +99,7 @@ pub fn start(app: &AppHandle, session: Session, token_saved: bool) {
     let me = session.me().clone();
     let (controls, inputs) = shell::controls();
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let shell = session.into_shell(AppSink::new(app.clone(), server.origin()));
+    let shell = session.into_shell(AppSink::new(app.clone()));
     app::update(app, |s| {
         s.account = Some(Account {
             server: server.to_string(),

@@ -1,6 +1,6 @@
 //! The app's [`EffectSink`]: where the engine's decisions reach the
 //! desktop. It keeps the status snapshot current (tray look, badge,
-//! tooltip), raises pop-ups, opens same-origin links, and tells an open
+//! tooltip), raises pop-ups, opens the links the engine allowed, and tells an open
 //! window what changed. The shell has already done the IO effects.
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -17,16 +17,13 @@ const LAST_EVENT_REFRESH: TimeDelta = TimeDelta::seconds(1);
 
 pub struct AppSink {
     app: AppHandle,
-    /// The signed-in server's origin: the only place links may open.
-    origin: String,
     last_shown: Option<DateTime<Utc>>,
 }
 
 impl AppSink {
-    pub fn new(app: AppHandle, origin: String) -> AppSink {
+    pub fn new(app: AppHandle) -> AppSink {
         AppSink {
             app,
-            origin,
             last_shown: None,
         }
     }
@@ -71,7 +68,7 @@ impl EffectSink for AppSink {
             Effect::FetchCalendar => {
                 let _ = self.app.emit("calendar-changed", ());
             }
-            Effect::OpenUrl(url) => links::open(url, &self.origin),
+            Effect::OpenUrl(url) => links::open(url),
             Effect::FetchSummary | Effect::ScheduleTick(_) | Effect::PersistLedger => {}
         }
     }

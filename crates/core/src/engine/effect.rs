@@ -35,7 +35,8 @@ pub enum Effect {
     /// engine's earliest pending deadline, so a shell may keep one timer and
     /// replace it on every `ScheduleTick`.
     ScheduleTick(DateTime<Utc>),
-    /// Open this URL in the browser (always under the server origin).
+    /// Open this URL in the browser. The engine has checked that it is on the
+    /// server's origin and normalised it; shells open it as it is.
     OpenUrl(String),
     /// `POST /notifications/{id}/read`.
     MarkRead(String),

@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::badge::{Badge, Change};
 use super::connection::ConnectionState;
 use super::dedup::Dedup;
-use super::links::is_same_origin;
+use super::links::on_server_origin;
 use super::pause;
 use super::reminders::Reminders;
 use super::storm::Storm;
@@ -190,14 +190,13 @@ impl Engine {
             UserAction::Resume => self.resume(out),
             UserAction::MarkRead(id) => out.push(Effect::MarkRead(id)),
             UserAction::MarkAllRead => out.push(Effect::MarkAllRead),
-            UserAction::Open { url } => {
-                if is_same_origin(self.config.origin(), &url) {
-                    out.push(Effect::OpenUrl(url));
-                } else {
+            UserAction::Open { url } => match on_server_origin(self.config.origin(), &url) {
+                Some(link) => out.push(Effect::OpenUrl(link.into())),
+                None => {
                     self.stats.rejected_urls += 1;
                     tracing::warn!(%url, "refused to open a URL outside the server origin");
                 }
-            }
+            },
         }
     }
 

@@ -176,14 +176,21 @@ fn open_only_follows_links_on_the_server_origin() {
                 "https://pmap.example.com/findings/f-1".into(),
             )],
         ),
+        (
+            "https://PMAP.example.com:443/findings/f-1",
+            vec![Effect::OpenUrl(
+                "https://pmap.example.com/findings/f-1".into(),
+            )],
+        ),
         ("https://evil.example.net/", vec![]),
+        ("https://pmap.example.com@evil.example.net/", vec![]),
         ("file:///etc/passwd", vec![]),
     ];
     for (url, want) in cases {
         let effects = engine.handle(Input::User(UserAction::Open { url: url.into() }), at(0));
         assert_eq!(effects, want, "{url}");
     }
-    assert_eq!(engine.stats().rejected_urls, 2);
+    assert_eq!(engine.stats().rejected_urls, 3);
 }
 
 #[test]
