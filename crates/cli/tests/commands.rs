@@ -167,6 +167,49 @@ async fn prefs_set_writes_local_cells_to_config_and_server_cells_to_the_server()
     assert!(stderr.contains("unknown channel"), "{stderr}");
 }
 
+/// The catalog is open: `prefs set` sends a type it does not know to the
+/// server, which decides; its 422 reaches the user naming the key.
+#[tokio::test]
+async fn prefs_set_leaves_unknown_types_to_the_server_and_reports_its_refusal() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let path = "/api/v1/notifications/preferences";
+    json_of(
+        &sim,
+        &home,
+        &["prefs", "set", "webhook.finding_rescan_requested", "off"],
+    )
+    .await;
+    let stored = sim.get(path, "demo-ana").await;
+    assert_eq!(
+        stored["preferences"]["webhook.finding_rescan_requested"], false,
+        "a known type on the webhook channel is stored"
+    );
+    let (code, _, stderr) = run_cli(
+        &sim,
+        &home,
+        "demo-ana",
+        &["prefs", "set", "email.quantum_leap", "off"],
+    )
+    .await;
+    assert_ne!(code, 0, "the server's refusal is a failure");
+    assert!(
+        stderr.contains("422") && stderr.contains("\"email.quantum_leap\""),
+        "the server's 422, naming the key: {stderr}"
+    );
+    assert_eq!(
+        sim.get(path, "demo-ana").await,
+        stored,
+        "a refused key leaves the matrix as it was"
+    );
+    json_of(&sim, &home, &["prefs", "set", "popup.quantum_leap", "on"]).await;
+    let grid = json_of(&sim, &home, &["prefs", "get"]).await;
+    assert_eq!(
+        grid["local"]["popup"]["quantum_leap"], true,
+        "a local cell for an unknown type is this machine's to keep"
+    );
+}
+
 #[tokio::test]
 async fn a_local_popup_preference_changes_what_watch_pops_up() {
     let sim = Sim::start(&["--heartbeat-secs", "0.2"]).await;

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use super::models::*;
 use super::server::{ServerUrl, Token};
 use crate::error::{Error, Result};
+use crate::preferences::PreferenceKey;
 
 const USER_AGENT: &str = concat!("pmap-companion/", env!("CARGO_PKG_VERSION"));
 
@@ -96,6 +97,16 @@ impl Client {
             .request(Method::PUT, &["api", "v1", "notifications", "preferences"])
             .json(prefs);
         json(self.send(request).await?).await
+    }
+
+    /// Sets one key of the caller's server matrix. The API only replaces
+    /// the whole matrix, so this reads it, changes the key and writes it
+    /// back; the server answers 422 for a key it does not accept (an event
+    /// type it does not know), and nothing is stored then.
+    pub async fn set_preference(&self, key: &PreferenceKey, on: bool) -> Result<Preferences> {
+        let mut prefs = self.preferences().await?;
+        prefs.preferences.insert(key.to_string(), on);
+        self.put_preferences(&prefs).await
     }
 
     pub async fn calendar(&self, query: &CalendarQuery) -> Result<Calendar> {
