@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use companion_core::engine::{LocalPrefs, default_popup, default_sound};
+use companion_core::engine::{LocalPrefs, SoundSetting};
 use companion_core::rest::{Calendar, CalendarQuery, Client, InboxPage, InboxQuery, Preferences};
 use companion_core::store::json_file;
 use companion_core::{EventType, Severity, UserAction};
@@ -117,14 +117,15 @@ struct Catalog {
 /// The event types and severities the preference grid is built from.
 #[tauri::command]
 fn catalog() -> Catalog {
+    let defaults = LocalPrefs::default();
     Catalog {
         event_types: EventType::ALL
             .iter()
             .map(|ty| EventTypeInfo {
                 id: ty.as_str().to_owned(),
                 label: ty.label(),
-                default_popup: default_popup(ty),
-                default_sound: default_sound(ty, Some(Severity::Critical)),
+                default_popup: defaults.popup_on(ty),
+                default_sound: defaults.sound_setting(ty) != SoundSetting::Off,
             })
             .collect(),
         severities: Severity::ALL.iter().map(|s| s.as_str()).collect(),

@@ -14,8 +14,8 @@
 //!   each rule is a table-driven unit test.
 //! - [`sse`] parses `text/event-stream` byte by byte (WHATWG rules,
 //!   comments reported for the idle watchdog) and computes reconnect delays.
-//! - [`preferences`] is the preference grid's vocabulary: local and server
-//!   channels, preference keys, the server matrix's lookup rule.
+//! - [`preferences`] is the preference grid: local and server channels,
+//!   preference keys, the server matrix's lookup rule, the rows to show.
 //! - [`rest`] is the HTTP client for PROTOCOL.md's endpoints.
 //! - [`store`] keeps config and the reminder ledger in atomic JSON files and
 //!   the token in the OS keyring.

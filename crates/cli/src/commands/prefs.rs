@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use companion_core::engine::{default_popup, default_sound};
-use companion_core::preferences::{LocalChannel, PreferenceKey, ServerChannel, server_enabled};
-use companion_core::{EventType, Severity};
+use companion_core::preferences::{self, LocalChannel, PreferenceKey, ServerChannel};
 use serde_json::json;
 
 use crate::context::Context;
@@ -20,7 +18,8 @@ use crate::output::{self, Format};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Show the event type × channel grid (local and server channels).
+    /// Show the event type × channel grid (local and server channels): every
+    /// catalog type, then any other type the server's matrix names.
     Get,
     /// Turn one cell on or off, e.g. `popup.finding_updated on`, `email.sla_breached off`.
     Set {
@@ -70,33 +69,21 @@ fn print_grid(ctx: &Context, server_prefs: &BTreeMap<String, bool>, format: Form
     let local = &ctx.config.prefs;
     let mut grid = serde_json::Map::new();
     let mut rows = Vec::new();
-    for event_type in EventType::ALL.iter() {
-        let name = event_type.as_str();
-        let popup = local
-            .popup
-            .get(name)
-            .copied()
-            .unwrap_or_else(|| default_popup(event_type));
-        let sound = match local.sound.get(name) {
-            Some(true) => "on",
-            Some(false) => "off",
-            None if default_sound(event_type, None) => "on",
-            None if default_sound(event_type, Some(Severity::Critical)) => "critical",
-            None => "off",
-        };
-        let server: Vec<bool> = ServerChannel::ALL
-            .into_iter()
-            .map(|channel| server_enabled(server_prefs, channel, event_type))
-            .collect();
-        let mut cells = json!({"popup": popup, "sound": sound});
-        for (channel, on) in ServerChannel::ALL.iter().zip(&server) {
+    for row in preferences::grid(local, server_prefs, []) {
+        let name = row.event_type.as_str();
+        let mut cells = json!({"popup": row.popup, "sound": row.sound.as_str()});
+        for (channel, on) in &row.server {
             cells[channel.as_str()] = json!(on);
         }
         grid.insert(name.to_owned(), cells);
         let mark = |on: bool| if on { "on" } else { "-" }.to_owned();
-        let mut row = vec![name.to_owned(), mark(popup), sound.to_owned()];
-        row.extend(server.into_iter().map(mark));
-        rows.push(row);
+        let mut line = vec![
+            name.to_owned(),
+            mark(row.popup),
+            row.sound.as_str().to_owned(),
+        ];
+        line.extend(row.server.iter().map(|(_, on)| mark(*on)));
+        rows.push(line);
     }
     match format {
         Format::Json => {

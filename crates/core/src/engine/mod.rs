@@ -44,7 +44,7 @@ pub use effect::{Effect, PAUSED_INDEFINITELY, Popup, PopupKind};
 pub use input::{FailureKind, Input, UserAction};
 pub use ledger::{LedgerEntry, ReminderLedger};
 pub use machine::Engine;
-pub use prefs::{LocalPrefs, default_popup, default_sound};
+pub use prefs::{LocalPrefs, SoundSetting};
 pub use quiet_hours::QuietHours;
 pub use stats::EngineStats;
 

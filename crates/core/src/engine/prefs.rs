@@ -72,29 +72,66 @@ pub(crate) struct Channels {
     pub sound: bool,
 }
 
+/// What the sound cell of one event type says, before minimum severities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SoundSetting {
+    On,
+    Off,
+    /// Only for critical and urgent events (the default of a few types).
+    #[serde(rename = "critical")]
+    CriticalOnly,
+}
+
+impl SoundSetting {
+    /// `"on"`, `"off"` or `"critical"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SoundSetting::On => "on",
+            SoundSetting::Off => "off",
+            SoundSetting::CriticalOnly => "critical",
+        }
+    }
+
+    fn allows(self, severity: Option<Severity>) -> bool {
+        match self {
+            SoundSetting::On => true,
+            SoundSetting::Off => false,
+            SoundSetting::CriticalOnly => severity.is_some_and(Severity::is_critical_or_urgent),
+        }
+    }
+}
+
 impl LocalPrefs {
-    /// Applies the matrix and the minimum severities to one event.
-    pub(crate) fn channels(&self, ty: &EventType, severity: Option<Severity>) -> Channels {
-        let passes = |min: Severity| severity.is_none_or(|s| s >= min);
-        let popup = self
-            .popup
+    /// The pop-up cell: the user's choice, else the default table.
+    pub fn popup_on(&self, ty: &EventType) -> bool {
+        self.popup
             .get(ty.as_str())
             .copied()
             .unwrap_or_else(|| default_popup(ty))
-            && passes(self.min_severity_popup);
-        let sound = popup
-            && self
-                .sound
-                .get(ty.as_str())
-                .copied()
-                .unwrap_or_else(|| default_sound(ty, severity))
-            && passes(self.min_severity_sound);
+    }
+
+    /// The sound cell: the user's choice, else the default table.
+    pub fn sound_setting(&self, ty: &EventType) -> SoundSetting {
+        match self.sound.get(ty.as_str()) {
+            Some(true) => SoundSetting::On,
+            Some(false) => SoundSetting::Off,
+            None => default_sound(ty),
+        }
+    }
+
+    /// Applies the matrix and the minimum severities to one event.
+    pub(crate) fn channels(&self, ty: &EventType, severity: Option<Severity>) -> Channels {
+        let passes = |min: Severity| severity.is_none_or(|s| s >= min);
+        let popup = self.popup_on(ty) && passes(self.min_severity_popup);
+        let sound =
+            popup && self.sound_setting(ty).allows(severity) && passes(self.min_severity_sound);
         Channels { popup, sound }
     }
 }
 
 /// The default pop-up table (see the module docs).
-pub fn default_popup(ty: &EventType) -> bool {
+fn default_popup(ty: &EventType) -> bool {
     matches!(
         ty,
         EventType::NotificationCreated
@@ -108,13 +145,11 @@ pub fn default_popup(ty: &EventType) -> bool {
 }
 
 /// The default sound table (see the module docs).
-pub fn default_sound(ty: &EventType, severity: Option<Severity>) -> bool {
+fn default_sound(ty: &EventType) -> SoundSetting {
     match ty {
-        EventType::SlaBreached => true,
-        EventType::NotificationCreated | EventType::FindingAssigned => {
-            severity.is_some_and(Severity::is_critical_or_urgent)
-        }
-        _ => false,
+        EventType::SlaBreached => SoundSetting::On,
+        EventType::NotificationCreated | EventType::FindingAssigned => SoundSetting::CriticalOnly,
+        _ => SoundSetting::Off,
     }
 }
 
@@ -205,6 +240,37 @@ mod tests {
         ];
         for (ty, sev, want) in cases {
             assert_eq!(prefs.channels(&ty, sev), want, "{ty} {sev:?}");
+        }
+    }
+
+    #[test]
+    fn cells_show_the_users_choice_else_the_default_table() {
+        let mut prefs = LocalPrefs::default();
+        prefs.popup.insert("scan_completed".into(), true);
+        prefs.sound.insert("finding_assigned".into(), false);
+        prefs.sound.insert("new_thing".into(), true);
+        let cases = [
+            (EventType::ScanCompleted, true, SoundSetting::Off),
+            (EventType::FindingAssigned, true, SoundSetting::Off),
+            (
+                EventType::NotificationCreated,
+                true,
+                SoundSetting::CriticalOnly,
+            ),
+            (EventType::SlaBreached, true, SoundSetting::On),
+            (EventType::FindingUpdated, false, SoundSetting::Off),
+            (
+                EventType::Unknown("new_thing".into()),
+                false,
+                SoundSetting::On,
+            ),
+        ];
+        for (ty, popup, sound) in cases {
+            assert_eq!(
+                (prefs.popup_on(&ty), prefs.sound_setting(&ty)),
+                (popup, sound),
+                "{ty}"
+            );
         }
     }
 

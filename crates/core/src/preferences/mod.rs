@@ -1,6 +1,6 @@
 //! The preference matrix as the user sees and edits it: the channels, the
-//! keys that name a cell, and the rule that reads a cell of the server's
-//! matrix.
+//! keys that name a cell, the rule that reads a cell of the server's
+//! matrix, and the event type × channel grid both front ends show.
 //!
 //! One grid holds two kinds of channel: this desktop's own (`popup`,
 //! `sound`: [`LocalPrefs`](crate::engine::LocalPrefs) in the config, applied
@@ -8,7 +8,9 @@
 //! `webhook`: the server's matrix, edited through the preferences API).
 
 mod channel;
+mod grid;
 mod key;
 
 pub use channel::{Channel, LocalChannel, ServerChannel, UnknownChannel};
+pub use grid::{GridRow, grid};
 pub use key::{KeyError, PreferenceKey, server_enabled};
