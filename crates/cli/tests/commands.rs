@@ -60,6 +60,12 @@ async fn inbox_pages_filter_and_all_match_the_server() {
         unread["items"].as_array().expect("items").len() as u64,
         sim.unread("demo-ana").await
     );
+    let other = json_of(&sim, &home, &["inbox", "--type", "quantum_leap"]).await;
+    assert_eq!(
+        other["items"],
+        json!([]),
+        "a type this client does not know is the server's to filter by"
+    );
 }
 
 #[tokio::test]

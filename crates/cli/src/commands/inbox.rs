@@ -3,9 +3,8 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
-use companion_core::EventType;
 use companion_core::rest::{InboxPage, InboxQuery, InboxRow};
 
 use crate::context::Context;
@@ -16,7 +15,8 @@ pub struct Args {
     /// Only unread notifications.
     #[arg(long)]
     unread: bool,
-    /// Only this event type (e.g. finding_assigned).
+    /// Only this event type (e.g. finding_assigned; the server's catalog may
+    /// hold types this client does not know).
     #[arg(long = "type", value_name = "EVENT_TYPE")]
     event_type: Option<String>,
     /// Rows per page, 1–100.
@@ -28,11 +28,6 @@ pub struct Args {
 }
 
 pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<ExitCode> {
-    if let Some(t) = &args.event_type
-        && matches!(EventType::from_wire(t), EventType::Unknown(_))
-    {
-        bail!("unknown event type {t:?}; see `pmap-cli prefs get` for the list");
-    }
     let client = Context::load(server)?.client().await?;
     let mut query = InboxQuery {
         limit: Some(args.limit),
