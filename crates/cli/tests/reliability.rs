@@ -21,6 +21,7 @@ mod support;
 
 use std::collections::HashMap;
 
+use companion_core::Severity;
 use pmap_testkit::eventually;
 use serde_json::{Value, json};
 use support::*;
@@ -45,15 +46,6 @@ const PREFS: &str = r#"{"prefs": {
     "popup": {"scan_completed": true, "sla_escalated": false}
 }}"#;
 
-const SEVERITIES: [&str; 6] = [
-    "informational",
-    "low",
-    "medium",
-    "high",
-    "critical",
-    "urgent",
-];
-
 /// One emitted event and the decision [`PREFS`] demands for it.
 #[derive(Clone, Debug)]
 pub struct Tracked {
@@ -66,9 +58,9 @@ pub struct Tracked {
 impl Tracked {
     /// The `n`th event of the mix (kinds cycle, severities cycle slower).
     pub fn nth(n: usize) -> Tracked {
-        let severity_rank = (n / 6) % 6;
-        let severity = SEVERITIES[severity_rank];
-        let medium_or_more = severity_rank >= 2;
+        let severity = Severity::ALL[(n / 6) % Severity::ALL.len()];
+        let medium_or_more = severity >= Severity::Medium;
+        let severity = severity.as_str();
         let finding = format!("f-rel-{n}");
         match n % 6 {
             // Assigned to Ana: default on, filtered by minimum severity.

@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use companion_core::engine::{Engine, EngineConfig, Input, LocalPrefs, ReminderLedger};
-use companion_core::event::Envelope;
+use companion_core::event::{Envelope, Severity};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
@@ -18,14 +18,7 @@ const ME: &str = "u-ana";
 fn frame_data(i: usize) -> String {
     let finding = format!("f-{}", i % 250);
     let corr = format!("corr-{i}");
-    let severity = [
-        "informational",
-        "low",
-        "medium",
-        "high",
-        "critical",
-        "urgent",
-    ][i % 6];
+    let severity = Severity::ALL[i % Severity::ALL.len()].as_str();
     let company = ["c-acme", "c-globex"][i % 2];
     let value: Value = match i % 20 {
         0..=4 => json!({"type": "finding_updated", "company_id": company, "payload": {
