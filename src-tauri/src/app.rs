@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use companion_core::UserAction;
+use companion_core::preferences::SeenTypes;
 use companion_core::shell::Controls;
 use companion_core::store::{Config, Paths, json_file};
 use tauri::{AppHandle, Emitter, Manager, RunEvent};
@@ -23,6 +24,9 @@ pub struct Shared {
     pub config: Mutex<Config>,
     pub status: Mutex<Status>,
     pub session: Mutex<Option<Running>>,
+    /// Event types outside the catalog the stream has shown, for the
+    /// Preferences grid.
+    pub seen_types: Mutex<SeenTypes>,
     pub notifier: Notifier,
 }
 
@@ -98,6 +102,7 @@ pub fn run(args: Args) -> ExitCode {
                 config: Mutex::new(config),
                 status: Mutex::new(Status::new(demo)),
                 session: Mutex::new(None),
+                seen_types: Mutex::new(SeenTypes::default()),
                 notifier,
             });
             tray::build(&handle, &status(&handle))?;

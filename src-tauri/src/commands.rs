@@ -4,16 +4,17 @@
 
 use std::collections::BTreeMap;
 
-use companion_core::engine::{LocalPrefs, SoundSetting};
-use companion_core::rest::{Calendar, CalendarQuery, Client, InboxPage, InboxQuery, Preferences};
+use companion_core::engine::LocalPrefs;
+use companion_core::preferences::{self, PreferenceKey, ServerChannel};
+use companion_core::rest::{CalendarQuery, Client, InboxQuery};
 use companion_core::store::json_file;
-use companion_core::{EventType, Severity, UserAction};
-use serde::Serialize;
+use companion_core::{EventType, UserAction};
 use tauri::AppHandle;
 
 use crate::app::{self, lock};
 use crate::autostart;
 use crate::error::{AppError, Result};
+use crate::models::{CalendarView, Catalog, InboxPageView, PreferenceGrid};
 use crate::signin::{self, SignedIn};
 use crate::status::Status;
 
@@ -26,8 +27,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         open_link,
         calendar,
         catalog,
-        server_prefs,
-        save_server_prefs,
+        preference_grid,
+        set_server_preference,
         local_prefs,
         save_local_prefs,
         autostart_enabled,
@@ -58,14 +59,16 @@ async fn inbox(
     unread_only: bool,
     event_type: Option<String>,
     limit: Option<u32>,
-) -> Result<InboxPage> {
+) -> Result<InboxPageView> {
     let query = InboxQuery {
         limit: Some(limit.unwrap_or(25).clamp(1, 100)),
         cursor,
         read: unread_only.then_some(false),
         event_type: event_type.filter(|t| !t.is_empty()),
     };
-    Ok(client(&app)?.inbox(&query).await?)
+    let client = client(&app)?;
+    let page = client.inbox(&query).await?;
+    Ok(InboxPageView::new(page, &client.server().origin()))
 }
 
 #[tauri::command]
@@ -90,60 +93,54 @@ async fn calendar(
     from: Option<String>,
     to: Option<String>,
     mine: bool,
-) -> Result<Calendar> {
+) -> Result<CalendarView> {
     let query = CalendarQuery {
         from,
         to,
         company_id: None,
         mine,
     };
-    Ok(client(&app)?.calendar(&query).await?)
+    let client = client(&app)?;
+    let calendar = client.calendar(&query).await?;
+    Ok(CalendarView::new(calendar, &client.server().origin()))
 }
 
-#[derive(Serialize)]
-struct EventTypeInfo {
-    id: String,
-    label: String,
-    default_popup: bool,
-    default_sound: bool,
-}
-
-#[derive(Serialize)]
-struct Catalog {
-    event_types: Vec<EventTypeInfo>,
-    severities: Vec<&'static str>,
-}
-
-/// The event types and severities the preference grid is built from.
+/// The labels the UI shows: event types, groups, severities, channels.
 #[tauri::command]
 fn catalog() -> Catalog {
-    let defaults = LocalPrefs::default();
-    Catalog {
-        event_types: EventType::ALL
-            .iter()
-            .map(|ty| EventTypeInfo {
-                id: ty.as_str().to_owned(),
-                label: ty.label(),
-                default_popup: defaults.popup_on(ty),
-                default_sound: defaults.sound_setting(ty) != SoundSetting::Off,
-            })
-            .collect(),
-        severities: Severity::ALL.iter().map(|s| s.as_str()).collect(),
-    }
+    Catalog::build()
 }
 
+/// The Preferences grid: every catalog type, then the other types the
+/// server's matrix names or the stream has shown. Without the server's
+/// matrix the local cells still show and `server_error` says why.
 #[tauri::command]
-async fn server_prefs(app: AppHandle) -> Result<Preferences> {
-    Ok(client(&app)?.preferences().await?)
+async fn preference_grid(app: AppHandle) -> PreferenceGrid {
+    let matrix = match client(&app) {
+        Ok(client) => client.preferences().await.map_err(AppError::from),
+        Err(error) => Err(error),
+    };
+    let (matrix, server_error) = match matrix {
+        Ok(prefs) => (prefs.preferences, None),
+        Err(error) => (BTreeMap::new(), Some(error.to_string())),
+    };
+    let shared = app::shared(&app);
+    let local = lock(&shared.config).prefs.clone();
+    let seen: Vec<EventType> = lock(&shared.seen_types).types().cloned().collect();
+    PreferenceGrid::new(preferences::grid(&local, &matrix, &seen), server_error)
 }
 
+/// Sets one server cell; the server may refuse a type it does not know.
 #[tauri::command]
-async fn save_server_prefs(
+async fn set_server_preference(
     app: AppHandle,
-    preferences: BTreeMap<String, bool>,
-) -> Result<Preferences> {
-    let prefs = Preferences { preferences };
-    Ok(client(&app)?.put_preferences(&prefs).await?)
+    channel: ServerChannel,
+    event_type: String,
+    on: bool,
+) -> Result<()> {
+    let key = PreferenceKey::server(channel, EventType::from_wire(&event_type));
+    client(&app)?.set_preference(&key, on).await?;
+    Ok(())
 }
 
 #[tauri::command]

@@ -23,6 +23,7 @@ mod demo;
 mod error;
 mod links;
 mod memory;
+mod models;
 mod notify;
 mod session;
 mod signin;

@@ -1,7 +1,8 @@
 //! The app's [`EffectSink`]: where the engine's decisions reach the
 //! desktop. It keeps the status snapshot current (tray look, badge,
-//! tooltip), raises pop-ups, opens the links the engine allowed, and tells an open
-//! window what changed. The shell has already done the IO effects.
+//! tooltip, the event types the stream has shown), raises pop-ups, opens
+//! the links the engine allowed, and tells an open window what changed.
+//! The shell has already done the IO effects.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use companion_core::{Effect, EffectSink, Input};
@@ -31,12 +32,13 @@ impl AppSink {
 
 impl EffectSink for AppSink {
     fn observe(&mut self, input: &Input) {
-        let Input::Frame { event, .. } = input else {
+        let Input::Frame { event, data } = input else {
             return;
         };
         if event == "ping" {
             return;
         }
+        app::lock(&app::shared(&self.app).seen_types).record_frame(data);
         let now = Utc::now();
         if self
             .last_shown

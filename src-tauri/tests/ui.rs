@@ -1,15 +1,19 @@
 //! The window through WebDriver (tauri-driver + WebKitWebDriver): the
-//! inbox shows the server's rows and pages on scroll, the calendar puts
-//! personal deadlines on their days, a preference toggle persists and
-//! changes what pops up, and sign-in works with and without a keyring.
-//! With `PMAP_SCREENSHOTS=1` each view is saved under `docs/screenshots/`.
+//! inbox shows the server's rows, pages on scroll and opens a row's page,
+//! the calendar puts personal deadlines on their days and opens them, the
+//! preference grid has every server channel and the types the stream has
+//! shown, a toggle persists and changes what pops up, and sign-in works
+//! with and without a keyring. With `PMAP_SCREENSHOTS=1` each view is
+//! saved under `docs/screenshots/`.
 
 mod support;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use pmap_testkit::eventually;
 use serde_json::{Value, json};
+use support::app::{launcher_path, opened_urls};
 use support::desktop::{Desktop, Keyring};
 use support::notifications::Notifications;
 use support::rig::popup_about;
@@ -58,7 +62,12 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
     let desktop = Desktop::start(Keyring::Missing);
     let sim = Sim::start().await;
     let mut notes = Notifications::watch(&desktop.bus).await;
-    let env = [("PMAP_SERVER", sim.url.as_str()), ("PMAP_TOKEN", ANA)];
+    let path = launcher_path(&desktop);
+    let env = [
+        ("PMAP_SERVER", sim.url.as_str()),
+        ("PMAP_TOKEN", ANA),
+        ("PATH", path.as_str()),
+    ];
     let driver = Driver::start(&desktop, &env, &["--open", "inbox"]).await;
     sim.wait_for_stream("u-ana").await;
 
@@ -98,6 +107,19 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
             &format!("return document.querySelectorAll('#inbox-list li').length === {expect};"),
         )
         .await;
+    // A row about a finding opens the finding's page on the server.
+    let row = first
+        .iter()
+        .find(|r| r["data"]["finding_id"].is_string())
+        .expect("the fixture has a row about a finding");
+    driver
+        .click(&format!(
+            "#inbox-list li[data-id=\"{}\"] .row-main",
+            row["id"].as_str().expect("id")
+        ))
+        .await;
+    let finding = row["data"]["finding_id"].as_str().expect("finding id");
+    launcher_opens(&desktop, &format!("{}/findings/{finding}", sim.url)).await;
 
     // Calendar: each personal deadline this month has a dot on its day.
     show(&driver, "calendar", "#month-grid .day").await;
@@ -132,6 +154,27 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
         assert!(dots.as_u64().unwrap_or(0) >= 1, "no dot on {day}");
     }
     screenshot(&driver, "calendar").await;
+    // A deadline opens its finding's page.
+    let shown = driver
+        .js(
+            "return document.querySelector('#agenda li[data-id]').dataset.id;",
+            json!([]),
+        )
+        .await;
+    let item = calendar["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == shown)
+        .unwrap_or_else(|| panic!("{shown} is not on the server's calendar"));
+    driver
+        .click(&format!(
+            "#agenda li[data-id=\"{}\"] .row-main",
+            item["id"].as_str().expect("id")
+        ))
+        .await;
+    let entity = item["entity_id"].as_str().expect("entity id");
+    launcher_opens(&desktop, &format!("{}/findings/{entity}", sim.url)).await;
 
     // Preferences: turning off pop-ups for assignments persists and mutes them.
     show(&driver, "preferences", "#pref-popup-finding_assigned").await;
@@ -160,10 +203,27 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
         server["preferences"]["email.finding_assigned"],
         json!(false)
     );
+    driver.click("#pref-webhook-finding_assigned").await;
+    eventually("the webhook cell to reach the server", || async {
+        let server = sim.get("/api/v1/notifications/preferences", ANA).await;
+        (server["preferences"]["webhook.finding_assigned"] == json!(false)).then_some(())
+    })
+    .await;
 
     sim.control(
         "emit",
         thin("finding_assigned", "f-ui-1", "Muted assignment", "high"),
+    )
+    .await;
+    // A type no catalog here knows: it pops nothing up, but the grid lists it.
+    sim.control(
+        "emit",
+        thin(
+            "compliance_check_failed",
+            "f-ui-3",
+            "New kind of event",
+            "high",
+        ),
     )
     .await;
     sim.control(
@@ -178,6 +238,8 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
             .all(|s| !s.summary.contains("Muted assignment")),
         "the muted type still popped up: {earlier:#?}"
     );
+    // Away and back, so the view is built again from the app's state.
+    show(&driver, "status", "#status-list").await;
     show(&driver, "preferences", "#pref-popup-finding_assigned").await;
     let checked = driver
         .js(
@@ -190,9 +252,31 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
         json!(false),
         "the toggle survives a reload of the view"
     );
+    let unknown = driver
+        .js(
+            "const row = document.querySelector('#pref-grid tr[data-type=\"compliance_check_failed\"]'); \
+             return row && [row.querySelector('th').textContent, \
+               row.querySelectorAll('input[type=checkbox]').length];",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        unknown,
+        json!(["Compliance check failed", 7]),
+        "the type the stream showed is listed with its label and every channel"
+    );
 
     show(&driver, "status", "#status-list").await;
     screenshot(&driver, "status").await;
+}
+
+/// Waits until the app has asked the desktop to open `url`.
+async fn launcher_opens(desktop: &Desktop, url: &str) {
+    eventually(
+        &format!("the launcher to be asked to open {url}"),
+        || async { opened_urls(desktop).iter().any(|u| u == url).then_some(()) },
+    )
+    .await;
 }
 
 /// Without a Secret Service the sign-in still works for the session, says

@@ -2,6 +2,7 @@
 // that follows the connection state pushed from Rust.
 import { invoke, listen } from './tauri.js';
 import { clear } from './dom.js';
+import { load as loadCatalog } from './catalog.js';
 import * as inbox from './inbox.js';
 import * as calendar from './calendar.js';
 import * as preferences from './prefs.js';
@@ -18,7 +19,6 @@ const app = {
   status: null,
   statusListeners: new Set(),
   onStatus(fn) { this.statusListeners.add(fn); return () => this.statusListeners.delete(fn); },
-  origin() { return this.status?.account?.origin ?? ''; },
 };
 
 let unmount = null;
@@ -67,6 +67,7 @@ function renderStatus(s) {
 }
 
 async function start() {
+  await loadCatalog();
   renderStatus(await invoke('status'));
   await listen('status', renderStatus);
   await listen('navigate', (view) => {

@@ -3,9 +3,8 @@
 // toggle shows the full operations calendar of the user's companies.
 import { invoke, listen } from './tauri.js';
 import { h, clear } from './dom.js';
-import { dateTime, relative, severityChip, entityLink, label } from './format.js';
+import { dateTime, relative, severityChip } from './format.js';
 
-const PERSONAL = new Set(['sla_deadline', 'retest_due']);
 const DAY_MS = 24 * 3600 * 1000;
 
 /** Local yyyy-mm-dd, the key days are grouped by. */
@@ -14,11 +13,12 @@ function dayKey(date) {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** A personal deadline (Rust says which kinds are) that has passed. */
 export function isOverdue(item, now = Date.now()) {
-  return PERSONAL.has(item.kind) && new Date(item.at).getTime() < now;
+  return item.deadline && new Date(item.at).getTime() < now;
 }
 
-export async function mount(root, app) {
+export async function mount(root) {
   const today = new Date();
   let month = new Date(today.getFullYear(), today.getMonth(), 1);
   const allKinds = h('input', { type: 'checkbox', id: 'all-kinds' });
@@ -91,14 +91,13 @@ export async function mount(root, app) {
     clear(agenda);
     if (!items.length) agenda.append(h('li', { class: 'empty' }, 'No deadlines this month.'));
     for (const item of items) {
-      const url = entityLink(app.origin(), item.entity_type, item.entity_id);
       const overdue = isOverdue(item);
       agenda.append(h('li', { class: `row${overdue ? ' overdue' : ''}`, 'data-day': dayKey(item.at), 'data-id': item.id },
-        h('button', { class: 'row-main', disabled: !url, onclick: () => invoke('open_link', { url }) },
+        h('button', { class: 'row-main', disabled: !item.url, onclick: () => invoke('open_link', { url: item.url }) },
           h('span', { class: 'row-title' }, item.title),
           h('span', { class: 'row-meta' },
             severityChip(item.severity),
-            h('span', { class: 'chip' }, label(item.kind)),
+            h('span', { class: 'chip' }, item.kind_label),
             item.company_name && h('span', { class: 'chip' }, item.company_name),
             h('time', { datetime: item.at, title: dateTime(item.at) },
               overdue ? `overdue, ${relative(item.at)}` : `${dateTime(item.at)} (${relative(item.at)})`)))));

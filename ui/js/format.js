@@ -1,5 +1,7 @@
-// Shared presentation: relative times, severity chips, deep links.
+// Shared presentation: relative times and severity chips. Labels and
+// links come from Rust with the data (`label`, `url`), never from here.
 import { h } from './dom.js';
+import { severityLabel } from './catalog.js';
 
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const STEPS = [
@@ -22,37 +24,5 @@ export function dateTime(iso) {
 
 export function severityChip(severity) {
   if (!severity) return null;
-  return h('span', { class: `chip sev-${severity}` }, severity);
-}
-
-const INBOX_LINKS = [
-  ['finding_id', 'findings'], ['scan_id', 'scans'], ['approval_request_id', 'approvals'],
-  ['report_id', 'reports'], ['project_id', 'projects'], ['asset_id', 'assets'],
-];
-
-/** The web UI page for an inbox row, on the server's origin. */
-export function inboxLink(origin, row) {
-  const data = row.data || {};
-  for (const [key, path] of INBOX_LINKS) {
-    if (data[key]) return `${origin}/${path}/${encodeURIComponent(data[key])}`;
-  }
-  return `${origin}/notifications`;
-}
-
-const ENTITY_PATHS = { finding: 'findings', scan: 'scans', project: 'projects', asset: 'assets', report: 'reports' };
-
-/** The web UI page for a calendar item, or null when there is none. */
-export function entityLink(origin, type, id) {
-  const path = ENTITY_PATHS[type];
-  return path && id ? `${origin}/${path}/${encodeURIComponent(id)}` : null;
-}
-
-/** Acronyms that sentence case would spoil ("Sla deadline"). */
-const ACRONYMS = { sla: 'SLA', ci: 'CI', vcs: 'VCS' };
-
-/** `sla_deadline` → "SLA deadline", `finding_assigned` → "Finding assigned". */
-export function label(snake) {
-  const words = String(snake).split('_').map((w) => ACRONYMS[w] ?? w);
-  const text = words.join(' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return h('span', { class: `chip sev-${severity}` }, severityLabel(severity));
 }

@@ -2,16 +2,27 @@
 // click to open and mark read, live updates from the stream.
 import { invoke, listen } from './tauri.js';
 import { h, clear } from './dom.js';
-import { relative, severityChip, inboxLink, label } from './format.js';
+import { relative, severityChip } from './format.js';
+import { catalog } from './catalog.js';
 
 const PAGE = 25;
 
-export async function mount(root, app) {
+/** One option per catalog type, under its group's heading. */
+function typeOptions() {
+  const groups = new Map();
+  for (const t of catalog().event_types) {
+    if (!groups.has(t.group)) groups.set(t.group, h('optgroup', { label: t.group }));
+    groups.get(t.group).append(h('option', { value: t.id }, t.label));
+  }
+  return [...groups.values()];
+}
+
+export async function mount(root) {
   const state = { cursor: null, done: false, loading: false, ids: new Set(), generation: 0 };
   const list = h('ul', { id: 'inbox-list', class: 'rows', 'aria-label': 'Notifications' });
   const unreadOnly = h('input', { type: 'checkbox', id: 'filter-unread' });
   const typeSelect = h('select', { id: 'filter-type', 'aria-label': 'Event type' },
-    h('option', { value: '' }, 'All event types'));
+    h('option', { value: '' }, 'All event types'), typeOptions());
   const more = h('button', { id: 'load-more', class: 'secondary', onclick: () => loadPage() }, 'Load more');
   const empty = h('p', { class: 'empty', hidden: true }, 'Nothing here.');
   const markAll = h('button', {
@@ -29,23 +40,20 @@ export async function mount(root, app) {
       typeSelect, markAll),
     list, empty, more);
 
-  const catalog = await invoke('catalog');
-  for (const t of catalog.event_types) typeSelect.append(h('option', { value: t.id }, t.label));
-
   function rowFor(item) {
     const open = async () => {
       li.classList.remove('unread');
       if (!item.read) await invoke('mark_read', { id: item.id });
       item.read = true;
-      await invoke('open_link', { url: inboxLink(app.origin(), item) });
+      await invoke('open_link', { url: item.url });
     };
     const li = h('li', { class: item.read ? 'row' : 'row unread', 'data-id': item.id },
       h('button', { class: 'row-main', onclick: open },
-        h('span', { class: 'row-title' }, item.title || label(item.event_type)),
+        h('span', { class: 'row-title' }, item.title || item.event_label),
         h('span', { class: 'row-body' }, item.body),
         h('span', { class: 'row-meta' },
           severityChip(item.data?.severity),
-          h('span', { class: 'chip' }, label(item.event_type)),
+          h('span', { class: 'chip' }, item.event_label),
           h('time', { datetime: item.created_at, title: item.created_at }, relative(item.created_at)))));
     return li;
   }

@@ -1,67 +1,63 @@
-// Preferences: one grid of event type × channel. Pop-up and sound are this
-// desktop's own (saved locally, applied at once); in-app, email, Slack and
-// Teams are the server's matrix (saved through the preferences API).
+// Preferences: one grid of event type × channel, built in Rust (the
+// `preference_grid` command): every catalog type, then the types the
+// server's matrix names or the stream has shown, each with its label and
+// its cells. Pop-up and sound are this desktop's own (saved locally,
+// applied at once); the other columns are the server's matrix (saved
+// through the preferences API, one cell at a time).
 // Below it: minimum severities, quiet hours, reminder leads, autostart.
 import { invoke } from './tauri.js';
 import { h } from './dom.js';
-import { label } from './format.js';
+import { catalog } from './catalog.js';
 
-const LOCAL = [['popup', 'Pop-up'], ['sound', 'Sound']];
-const SERVER = [['in_app', 'In-app'], ['email', 'Email'], ['slack', 'Slack'], ['teams', 'Teams']];
 const LEADS = [[1440, '1 day before'], [240, '4 hours before'], [60, '1 hour before'], [15, '15 minutes before'], [0, 'At the deadline']];
 
-/** Namespaced beats legacy; a missing key means enabled (PROTOCOL.md). */
-export function serverEnabled(prefs, channel, type) {
-  return prefs[`${channel}.${type}`] ?? prefs[type] ?? true;
-}
-
 export async function mount(root) {
-  const [catalog, local, server] = await Promise.all([
-    invoke('catalog'), invoke('local_prefs'),
-    invoke('server_prefs').catch((e) => ({ error: String(e), preferences: {} })),
-  ]);
+  const [local, grid] = await Promise.all([invoke('local_prefs'), invoke('preference_grid')]);
   const saved = h('p', { id: 'prefs-saved', class: 'saved', role: 'status', 'aria-live': 'polite' });
   const say = (text) => { saved.textContent = text; };
   const saveLocal = async () => {
     try { await invoke('save_local_prefs', { prefs: local }); say('Saved.'); } catch (e) { say(`Not saved: ${e}`); }
   };
-  const serverPrefs = server.preferences;
-  const saveServer = async () => {
+  const saveServer = async (box, channel, eventType) => {
     try {
-      const back = await invoke('save_server_prefs', { preferences: serverPrefs });
-      Object.assign(serverPrefs, back.preferences);
+      await invoke('set_server_preference', { channel, eventType, on: box.checked });
       say('Saved on the server.');
-    } catch (e) { say(`Not saved on the server: ${e}`); }
+    } catch (e) {
+      box.checked = !box.checked;
+      say(`Not saved on the server: ${e}`);
+    }
+  };
+
+  const cell = (column, row) => {
+    const box = h('input', {
+      type: 'checkbox', id: `pref-${column.id}-${row.id}`, 'aria-label': `${column.label}: ${row.label}`,
+      checked: row.cells[column.id], disabled: !column.local && Boolean(grid.server_error),
+      onchange: (e) => {
+        if (!column.local) return saveServer(e.target, column.id, row.id);
+        local[column.id][row.id] = e.target.checked;
+        return saveLocal();
+      },
+    });
+    return h('td', {}, box);
   };
 
   const head = h('tr', {}, h('th', { scope: 'col' }, 'Event'),
-    [...LOCAL, ...SERVER].map(([, name]) => h('th', { scope: 'col' }, name)));
+    grid.columns.map((column) => h('th', { scope: 'col' }, column.label)));
   const body = h('tbody');
-  for (const type of catalog.event_types) {
-    const cells = [];
-    for (const [channel, name] of LOCAL) {
-      const defaults = channel === 'popup' ? type.default_popup : type.default_sound;
-      const box = h('input', {
-        type: 'checkbox', id: `pref-${channel}-${type.id}`, 'aria-label': `${name}: ${type.label}`,
-        checked: local[channel][type.id] ?? defaults,
-        onchange: (e) => { local[channel][type.id] = e.target.checked; saveLocal(); },
-      });
-      cells.push(h('td', {}, box));
+  let group = null;
+  for (const row of grid.rows) {
+    if (row.group !== group) {
+      group = row.group;
+      body.append(h('tr', { class: 'group' },
+        h('th', { scope: 'rowgroup', colspan: grid.columns.length + 1 }, group)));
     }
-    for (const [channel, name] of SERVER) {
-      const box = h('input', {
-        type: 'checkbox', id: `pref-${channel}-${type.id}`, 'aria-label': `${name}: ${type.label}`,
-        checked: serverEnabled(serverPrefs, channel, type.id), disabled: Boolean(server.error),
-        onchange: (e) => { serverPrefs[`${channel}.${type.id}`] = e.target.checked; saveServer(); },
-      });
-      cells.push(h('td', {}, box));
-    }
-    body.append(h('tr', {}, h('th', { scope: 'row' }, label(type.label)), cells));
+    body.append(h('tr', { 'data-type': row.id },
+      h('th', { scope: 'row' }, row.label), grid.columns.map((column) => cell(column, row))));
   }
 
   const severitySelect = (key, id) => h('select', {
     id, onchange: (e) => { local[key] = e.target.value; saveLocal(); },
-  }, catalog.severities.map((s) => h('option', { value: s, selected: local[key] === s }, s)));
+  }, catalog().severities.map((s) => h('option', { value: s.id, selected: local[key] === s.id }, s.label)));
 
   const quietOn = h('input', { type: 'checkbox', id: 'quiet-on', checked: Boolean(local.quiet_hours) });
   const quietStart = h('input', { type: 'time', id: 'quiet-start', value: local.quiet_hours?.start ?? '22:00' });
@@ -92,7 +88,7 @@ export async function mount(root) {
 
   root.append(...[
     h('div', { class: 'toolbar' }, h('h1', {}, 'Preferences'), saved),
-    server.error && h('p', { class: 'notice' }, `Server channels unavailable: ${server.error}`),
+    grid.server_error && h('p', { class: 'notice' }, `Server channels unavailable: ${grid.server_error}`),
     h('div', { class: 'table-wrap' }, h('table', { id: 'pref-grid', class: 'grid' }, h('thead', {}, head), body)),
     h('section', { class: 'settings' },
       h('h2', {}, 'Severity'),

@@ -52,7 +52,7 @@ impl App {
 /// that records the URL it was asked to open (one per line) in
 /// `opened-urls` instead of starting a browser, so tests observe exactly
 /// what the app handed to the desktop.
-fn launcher_path(desktop: &Desktop) -> String {
+pub fn launcher_path(desktop: &Desktop) -> String {
     use std::os::unix::fs::PermissionsExt;
     let bin = desktop.path("bin");
     std::fs::create_dir_all(&bin).expect("launcher dir");

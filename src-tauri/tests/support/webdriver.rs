@@ -122,7 +122,15 @@ impl Driver {
         .await
     }
 
+    /// Clicks the element `css` selects, first scrolled to the middle of
+    /// the view: WebDriver only scrolls it to an edge, where a sticky
+    /// header may cover it ("element click intercepted").
     pub async fn click(&self, css: &str) {
+        self.js(
+            "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'});",
+            json!([css]),
+        )
+        .await;
         let found = self
             .cmd(
                 "POST",

@@ -30,6 +30,28 @@ pub enum EventGroup {
     Unknown,
 }
 
+impl EventGroup {
+    /// The group's name as a heading (`"SLA"`, `"CI / VCS"`); types outside
+    /// the catalog are grouped under `"Other"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventGroup::Finding => "Finding",
+            EventGroup::Approval => "Approval",
+            EventGroup::Scan => "Scan",
+            EventGroup::Sla => "SLA",
+            EventGroup::Asset => "Asset",
+            EventGroup::Company => "Company",
+            EventGroup::Project => "Project",
+            EventGroup::Assessment => "Assessment",
+            EventGroup::Maintenance => "Maintenance",
+            EventGroup::Report => "Report",
+            EventGroup::Notification => "Notification",
+            EventGroup::CiVcs => "CI / VCS",
+            EventGroup::Unknown => "Other",
+        }
+    }
+}
+
 /// Declares the catalog once so the enum, [`EventType::ALL`], the wire names,
 /// groups and labels cannot drift apart.
 macro_rules! catalog {
@@ -226,6 +248,16 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), EventType::ALL.len());
+    }
+
+    #[test]
+    fn groups_have_headings_and_unknown_types_fall_under_other() {
+        assert_eq!(EventType::SlaEscalated.group().label(), "SLA");
+        assert_eq!(EventType::VcsPush.group().label(), "CI / VCS");
+        assert_eq!(
+            EventType::from_wire("quantum_leap").group().label(),
+            "Other"
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@
 mod channel;
 mod grid;
 mod key;
+mod seen;
 
 pub use channel::{Channel, LocalChannel, ServerChannel, UnknownChannel};
 pub use grid::{GridRow, grid};
 pub use key::{KeyError, PreferenceKey, server_enabled};
+pub use seen::SeenTypes;
