@@ -2,74 +2,17 @@
 //! the event loop that keeps running with no window open.
 
 use std::process::ExitCode;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 
-use companion_core::UserAction;
 use companion_core::preferences::SeenTypes;
-use companion_core::shell::Controls;
 use companion_core::store::{Config, Paths, json_file};
-use tauri::{AppHandle, Emitter, Manager, RunEvent};
+use tauri::{Manager, RunEvent};
 
 use crate::cli::{Args, View};
 use crate::notify::Notifier;
-use crate::session::Running;
+use crate::state::{AppState, Shared};
 use crate::status::Status;
 use crate::{commands, session, tray, window};
-
-/// Everything the app shares between the tray, the sink and commands.
-/// Locks are held for a few statements, never across an `await`.
-pub struct Shared {
-    pub args: Args,
-    pub paths: Option<Paths>,
-    pub config: Mutex<Config>,
-    pub status: Mutex<Status>,
-    pub session: Mutex<Option<Running>>,
-    /// Event types outside the catalog the stream has shown, for the
-    /// Preferences grid.
-    pub seen_types: Mutex<SeenTypes>,
-    pub notifier: Notifier,
-}
-
-/// A poisoned lock only means another thread panicked mid-update; the
-/// data is plain values, so keep going with it.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-pub fn shared(app: &AppHandle) -> tauri::State<'_, Shared> {
-    app.state::<Shared>()
-}
-
-pub fn status(app: &AppHandle) -> Status {
-    lock(&shared(app).status).clone()
-}
-
-/// Changes the status, then brings the tray and the window up to date.
-pub fn update(app: &AppHandle, change: impl FnOnce(&mut Status)) {
-    let snapshot = {
-        let shared = shared(app);
-        let mut status = lock(&shared.status);
-        change(&mut status);
-        status.clone()
-    };
-    tray::refresh(app, &snapshot);
-    let _ = app.emit("status", &snapshot);
-}
-
-pub fn controls(app: &AppHandle) -> Option<Controls> {
-    lock(&shared(app).session)
-        .as_ref()
-        .map(|s| s.controls.clone())
-}
-
-/// Hands a user action to the running session's engine, if any.
-pub fn act(app: &AppHandle, action: UserAction) {
-    let Some(controls) = controls(app) else {
-        tracing::info!(?action, "not signed in; ignored");
-        return;
-    };
-    tauri::async_runtime::spawn(async move { controls.act(action).await });
-}
 
 pub fn run(args: Args) -> ExitCode {
     let paths = match Paths::from_env() {
@@ -95,7 +38,7 @@ pub fn run(args: Args) -> ExitCode {
         .invoke_handler(commands::handler())
         .setup(move |app| {
             let handle = app.handle().clone();
-            let notifier = Notifier::start(handle.clone());
+            app.manage(Notifier::start(handle.clone()));
             app.manage(Shared {
                 args,
                 paths,
@@ -103,9 +46,9 @@ pub fn run(args: Args) -> ExitCode {
                 status: Mutex::new(Status::new(demo)),
                 session: Mutex::new(None),
                 seen_types: Mutex::new(SeenTypes::default()),
-                notifier,
+                redraw: tray::refresh,
             });
-            tray::build(&handle, &status(&handle))?;
+            tray::build(&handle, &handle.status())?;
             tauri::async_runtime::spawn(session::start_at_launch(handle.clone()));
             if let Some(view) = open_at_start {
                 window::open(&handle, view);

@@ -11,11 +11,11 @@ use companion_core::store::json_file;
 use companion_core::{EventType, UserAction};
 use tauri::AppHandle;
 
-use crate::app::{self, lock};
 use crate::autostart;
 use crate::error::{AppError, Result};
 use crate::models::{CalendarView, Catalog, InboxPageView, PreferenceGrid};
 use crate::signin::{self, SignedIn};
+use crate::state::{AppState, lock};
 use crate::status::Status;
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
@@ -41,7 +41,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
 }
 
 fn client(app: &AppHandle) -> Result<Client> {
-    lock(&app::shared(app).session)
+    lock(&app.shared().session)
         .as_ref()
         .map(|s| s.client.clone())
         .ok_or(AppError::NotSignedIn)
@@ -49,7 +49,7 @@ fn client(app: &AppHandle) -> Result<Client> {
 
 #[tauri::command]
 fn status(app: AppHandle) -> Status {
-    app::status(&app)
+    app.status()
 }
 
 #[tauri::command]
@@ -73,18 +73,18 @@ async fn inbox(
 
 #[tauri::command]
 fn mark_read(app: AppHandle, id: String) {
-    app::act(&app, UserAction::MarkRead(id));
+    app.act(UserAction::MarkRead(id));
 }
 
 #[tauri::command]
 fn mark_all_read(app: AppHandle) {
-    app::act(&app, UserAction::MarkAllRead);
+    app.act(UserAction::MarkAllRead);
 }
 
 /// Opens a deep link; the engine refuses anything off the server's origin.
 #[tauri::command]
 fn open_link(app: AppHandle, url: String) {
-    app::act(&app, UserAction::Open { url });
+    app.act(UserAction::Open { url });
 }
 
 #[tauri::command]
@@ -124,7 +124,7 @@ async fn preference_grid(app: AppHandle) -> PreferenceGrid {
         Ok(prefs) => (prefs.preferences, None),
         Err(error) => (BTreeMap::new(), Some(error.to_string())),
     };
-    let shared = app::shared(&app);
+    let shared = app.shared();
     let local = lock(&shared.config).prefs.clone();
     let seen: Vec<EventType> = lock(&shared.seen_types).types().cloned().collect();
     PreferenceGrid::new(preferences::grid(&local, &matrix, &seen), server_error)
@@ -145,7 +145,7 @@ async fn set_server_preference(
 
 #[tauri::command]
 fn local_prefs(app: AppHandle) -> LocalPrefs {
-    lock(&app::shared(&app).config).prefs.clone()
+    lock(&app.shared().config).prefs.clone()
 }
 
 /// Saves the local matrix (pop-up, sound, severities, quiet hours,
@@ -153,14 +153,14 @@ fn local_prefs(app: AppHandle) -> LocalPrefs {
 #[tauri::command]
 async fn save_local_prefs(app: AppHandle, prefs: LocalPrefs) -> Result<LocalPrefs> {
     {
-        let shared = app::shared(&app);
+        let shared = app.shared();
         let mut config = lock(&shared.config);
         config.prefs = prefs.clone();
         if let Some(paths) = shared.paths.as_ref().filter(|_| !shared.args.demo) {
             json_file::save(&paths.config_file, &*config)?;
         }
     }
-    if let Some(controls) = app::controls(&app) {
+    if let Some(controls) = app.controls() {
         controls.set_prefs(prefs.clone()).await;
     }
     Ok(prefs)
@@ -187,12 +187,12 @@ fn pause(app: AppHandle, minutes: Option<i64>) {
         },
         None => UserAction::Pause { until: None },
     };
-    app::act(&app, action);
+    app.act(action);
 }
 
 #[tauri::command]
 fn resume(app: AppHandle) {
-    app::act(&app, UserAction::Resume);
+    app.act(UserAction::Resume);
 }
 
 #[tauri::command]

@@ -28,6 +28,7 @@ mod notify;
 mod session;
 mod signin;
 mod sink;
+mod state;
 mod status;
 mod tray;
 mod window;

@@ -28,7 +28,7 @@ use zbus::message::Type;
 use zbus::zvariant::Value;
 use zbus::{Connection, MatchRule, Message, MessageStream};
 
-use crate::app;
+use crate::state::AppState;
 
 pub const APP_NAME: &str = "PMAP Companion";
 pub const ACTION_OPEN: &str = "open";
@@ -260,12 +260,12 @@ fn on_action(app: &AppHandle, action: &str, target: Target) {
     tracing::info!(action, "notification action");
     match (action, target.url, target.notification_id) {
         (ACTION_OPEN, Some(url), id) => {
-            app::act(app, UserAction::Open { url });
+            app.act(UserAction::Open { url });
             if let Some(id) = id {
-                app::act(app, UserAction::MarkRead(id));
+                app.act(UserAction::MarkRead(id));
             }
         }
-        (ACTION_MARK_READ, _, Some(id)) => app::act(app, UserAction::MarkRead(id)),
+        (ACTION_MARK_READ, _, Some(id)) => app.act(UserAction::MarkRead(id)),
         _ => {}
     }
 }

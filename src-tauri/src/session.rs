@@ -7,28 +7,21 @@
 
 use chrono::Utc;
 use companion_core::rest::{Client, ServerUrl, Token};
-use companion_core::shell::{self, Controls, Exit, Session, SessionSetup};
+use companion_core::shell::{self, Exit, Session, SessionSetup};
 use companion_core::store::{self, TokenSource};
 use companion_core::{ConnectionState, Error};
 use tauri::AppHandle;
 use tokio::sync::oneshot;
 
-use crate::app::{self, lock};
 use crate::cli::View;
 use crate::sink::AppSink;
+use crate::state::{AppState, Running, lock};
 use crate::status::{Account, Pause};
 use crate::{demo, window};
 
-/// A running session's handles.
-pub struct Running {
-    pub client: Client,
-    pub controls: Controls,
-    stop: Option<oneshot::Sender<()>>,
-}
-
 /// Signs in with what the launch provides, or shows the sign-in view.
 pub async fn start_at_launch(app: AppHandle) {
-    let args = app::shared(&app).args.clone();
+    let args = app.shared().args.clone();
     let (server, token, saved) = if args.demo {
         match demo::start(&app).await {
             Ok(url) => (url, Token::new(demo::TOKEN), false),
@@ -38,7 +31,7 @@ pub async fn start_at_launch(app: AppHandle) {
             }
         }
     } else {
-        let saved_server = lock(&app::shared(&app).config).server.clone();
+        let saved_server = lock(&app.shared().config).server.clone();
         let Some(raw) = args.server.clone().or(saved_server) else {
             window::open(&app, View::SignIn);
             return;
@@ -61,7 +54,7 @@ pub async fn start_at_launch(app: AppHandle) {
     // While the server cannot be reached the tray shows "reconnecting".
     let identified = Session::identify(client, setup(&app), |state, error| {
         tracing::warn!(%error, "could not reach the server; retrying");
-        app::update(&app, |s| s.record_connection(state, Utc::now()));
+        app.update(|s| s.record_connection(state, Utc::now()));
     })
     .await;
     match identified {
@@ -73,7 +66,7 @@ pub async fn start_at_launch(app: AppHandle) {
 /// What this machine brings to a session: the saved local preferences and
 /// the ledger file (none when there is no state directory).
 pub fn setup(app: &AppHandle) -> SessionSetup {
-    let shared = app::shared(app);
+    let shared = app.shared();
     let prefs = lock(&shared.config).prefs.clone();
     let ledger_file = shared.paths.as_ref().map(|p| p.ledger_file.clone());
     SessionSetup::new(prefs, ledger_file)
@@ -83,7 +76,7 @@ fn signed_out(app: &AppHandle, notice: Option<String>) {
     if let Some(notice) = &notice {
         tracing::warn!(notice, "signed out");
     }
-    app::update(app, |s| {
+    app.update(|s| {
         s.account = None;
         s.connection = ConnectionState::SignedOut;
         s.notice = notice;
@@ -100,7 +93,7 @@ pub fn start(app: &AppHandle, session: Session, token_saved: bool) {
     let (controls, inputs) = shell::controls();
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let shell = session.into_shell(AppSink::new(app.clone()));
-    app::update(app, |s| {
+    app.update(|s| {
         s.account = Some(Account {
             server: server.to_string(),
             origin: server.origin(),
@@ -114,11 +107,7 @@ pub fn start(app: &AppHandle, session: Session, token_saved: bool) {
         s.pause = Pause::No;
     });
     tracing::info!(server = %server, user = %me.id, "signed in");
-    *lock(&app::shared(app).session) = Some(Running {
-        client,
-        controls,
-        stop: Some(stop_tx),
-    });
+    *lock(&app.shared().session) = Some(Running::new(client, controls, stop_tx));
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let shutdown = async {
@@ -128,23 +117,19 @@ pub fn start(app: &AppHandle, session: Session, token_saved: bool) {
         tracing::info!(?exit, ?stats, "session ended");
         match exit {
             Exit::Shutdown => {}
-            Exit::SignedOut => app::update(&app, |s| {
+            Exit::SignedOut => app.update(|s| {
                 s.connection = ConnectionState::SignedOut;
                 s.notice = Some("The server rejected the token (401): sign in again.".into());
             }),
-            Exit::Stopped(reason) => {
-                app::update(&app, |s| s.connection = ConnectionState::Error(reason))
-            }
+            Exit::Stopped(reason) => app.update(|s| s.connection = ConnectionState::Error(reason)),
         }
     });
 }
 
 /// Stops the running session, if any.
 pub fn stop(app: &AppHandle) {
-    let running = lock(&app::shared(app).session).take();
-    if let Some(mut running) = running
-        && let Some(stop) = running.stop.take()
-    {
-        let _ = stop.send(());
+    let running = lock(&app.shared().session).take();
+    if let Some(running) = running {
+        running.stop();
     }
 }

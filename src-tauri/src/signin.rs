@@ -10,9 +10,9 @@ use companion_core::shell::Session;
 use companion_core::store::{self, json_file};
 use tauri::AppHandle;
 
-use crate::app::{self, lock};
 use crate::error::{AppError, Result};
 use crate::session;
+use crate::state::{AppState, lock};
 use crate::status::Account;
 
 /// What the sign-in form shows afterwards.
@@ -41,14 +41,14 @@ pub async fn sign_in(app: &AppHandle, server: &str, token: &str) -> Result<Signe
     let saved = notice.is_none();
     save_server(app, &server);
     session::start(app, Session::new(client, me, session::setup(app)), saved);
-    app::update(app, |s| s.notice = notice.clone());
-    let account = app::status(app).account.ok_or(AppError::NotSignedIn)?;
+    app.update(|s| s.notice = notice.clone());
+    let account = app.status().account.ok_or(AppError::NotSignedIn)?;
     Ok(SignedIn { account, notice })
 }
 
 /// Stops the session and deletes the saved token for its server.
 pub async fn sign_out(app: &AppHandle) {
-    let account = app::status(app).account;
+    let account = app.status().account;
     session::stop(app);
     let mut notice = None;
     if let Some(account) = account.filter(|a| a.token_saved)
@@ -61,7 +61,7 @@ pub async fn sign_out(app: &AppHandle) {
             }
         }
     }
-    app::update(app, |s| {
+    app.update(|s| {
         s.account = None;
         s.connection = ConnectionState::SignedOut;
         s.unread = None;
@@ -72,7 +72,7 @@ pub async fn sign_out(app: &AppHandle) {
 /// Remembers the server (never the token) unless it came from the command
 /// line, the environment or `--demo`.
 fn save_server(app: &AppHandle, server: &ServerUrl) {
-    let shared = app::shared(app);
+    let shared = app.shared();
     if shared.args.demo || shared.args.server.is_some() {
         return;
     }

@@ -6,10 +6,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use companion_core::{Effect, EffectSink, Input};
-use tauri::{AppHandle, Emitter};
+use tauri::{AppHandle, Emitter, Manager};
 
-use crate::app;
 use crate::links;
+use crate::notify::Notifier;
+use crate::state::{AppState, lock};
 use crate::status::Pause;
 
 /// Under a burst of events the "last event" time is recorded for each but
@@ -38,32 +39,30 @@ impl EffectSink for AppSink {
         if event == "ping" {
             return;
         }
-        app::lock(&app::shared(&self.app).seen_types).record_frame(data);
+        lock(&self.app.shared().seen_types).record_frame(data);
         let now = Utc::now();
         if self
             .last_shown
             .is_some_and(|t| now - t < LAST_EVENT_REFRESH)
         {
-            app::lock(&app::shared(&self.app).status).last_event_at = Some(now);
+            lock(&self.app.shared().status).last_event_at = Some(now);
         } else {
             self.last_shown = Some(now);
-            app::update(&self.app, |s| s.last_event_at = Some(now));
+            self.app.update(|s| s.last_event_at = Some(now));
         }
     }
 
     fn apply(&mut self, effect: &Effect) {
         match effect {
-            Effect::Notify(popup) => app::shared(&self.app).notifier.show(popup),
+            Effect::Notify(popup) => self.app.state::<Notifier>().show(popup),
             // The pop-up carries the sound as a `sound-name` hint, so the
             // notification server plays it with the desktop's sound theme.
             Effect::PlaySound { event_type } => tracing::debug!(event_type, "sound"),
-            Effect::SetBadge(unread) => app::update(&self.app, |s| s.unread = Some(*unread)),
+            Effect::SetBadge(unread) => self.app.update(|s| s.unread = Some(*unread)),
             Effect::SetConnection(state) => {
-                app::update(&self.app, |s| s.record_connection(state, Utc::now()))
+                self.app.update(|s| s.record_connection(state, Utc::now()))
             }
-            Effect::SetPause(until) => {
-                app::update(&self.app, |s| s.pause = Pause::from_effect(*until))
-            }
+            Effect::SetPause(until) => self.app.update(|s| s.pause = Pause::from_effect(*until)),
             Effect::FetchInboxHead | Effect::MarkRead(_) | Effect::MarkAllRead => {
                 let _ = self.app.emit("inbox-changed", ());
             }

@@ -6,8 +6,9 @@ use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::{AppHandle, Wry};
 
 use crate::cli::View;
+use crate::state::AppState;
 use crate::status::Status;
-use crate::{app, signin, window};
+use crate::{signin, window};
 
 pub struct TrayMenu {
     menu: Menu<Wry>,
@@ -93,13 +94,13 @@ pub fn on_event(app: &AppHandle, id: &str) {
         "open_inbox" => window::open(app, View::Inbox),
         "calendar" => window::open(app, View::Calendar),
         "preferences" => window::open(app, View::Preferences),
-        "mark_all_read" => app::act(app, UserAction::MarkAllRead),
-        "pause_hour" => app::act(app, UserAction::PauseFor { minutes: 60 }),
+        "mark_all_read" => app.act(UserAction::MarkAllRead),
+        "pause_hour" => app.act(UserAction::PauseFor { minutes: 60 }),
         // The engine resolves "tomorrow" (08:00 in the session's time zone).
-        "pause_tomorrow" => app::act(app, UserAction::PauseUntilTomorrow),
-        "resume" => app::act(app, UserAction::Resume),
+        "pause_tomorrow" => app.act(UserAction::PauseUntilTomorrow),
+        "resume" => app.act(UserAction::Resume),
         "sign" => {
-            if app::status(app).signed_in() {
+            if app.status().signed_in() {
                 let app = app.clone();
                 tauri::async_runtime::spawn(async move { signin::sign_out(&app).await });
             } else {

@@ -65,7 +65,7 @@ pub fn refresh(app: &AppHandle, status: &Status) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let mut shown = crate::app::lock(&tray_state.shown);
+    let mut shown = crate::state::lock(&tray_state.shown);
     let icon = (Look::of(status), status.unread.unwrap_or(0));
     if shown.icon != Some(icon) {
         match look::icon(icon.0, icon.1) {
