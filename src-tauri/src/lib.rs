@@ -1,0 +1,142 @@
+//! # pmap-companion
+//!
+//! The PMAP Companion tray app: a Tauri 2 shell around `companion-core`.
+//! Every product rule (what pops up, the exact badge, quiet hours, pause,
+//! reminders) lives in the core's `Engine`; this crate only carries its
+//! effects to the desktop and the user's clicks back to it.
+//!
+//! - `session` signs in (keyring, `--demo`, or `PMAP_SERVER`/`PMAP_TOKEN`
+//!   for tests) and runs the core shell for one signed-in session.
+//! - `sink` is the [`companion_core::EffectSink`]: it keeps the `status`
+//!   current and drives the `tray` (icon, badge, menu), the `notify`
+//!   pop-ups and the window's live updates.
+//! - `window` creates the one window on demand and destroys it on close,
+//!   so an idle tray holds no webview; `commands` is all the webview may
+//!   call. The token goes from the sign-in form to the keyring and never
+//!   back to JavaScript.
+//!
+//! ## Layers
+//!
+//! Modules depend one way, so each can be read knowing only what is below
+//! it; `tests/layering.rs` fails if a cycle comes back.
+//!
+//! 1. The low layer imports no feature: `cli` (the arguments), `error`,
+//!    `models` (what the webview receives), `status` (the snapshot the
+//!    tray and the window show), `memory`, and `state`, which owns the
+//!    shared state and reaches it from any `AppHandle` through the
+//!    `AppState` trait (`app.shared()`, `app.status()`,
+//!    `app.update(|s| ..)`, `app.act(action)`).
+//! 2. Features use the low layer and only features listed before them:
+//!    `links`, `window`, `autostart`, `demo`, `notify`, `sink`, `session`,
+//!    `signin`, `tray`, `commands`.
+//! 3. This file wires them together and nothing imports it: it manages
+//!    the state and the notifier, hands the tray's `refresh` to the state
+//!    as the hook every status change calls, registers the commands, and
+//!    runs the event loop. `main.rs` only calls [`run`].
+
+mod autostart;
+mod cli;
+mod commands;
+mod demo;
+mod error;
+mod links;
+mod memory;
+mod models;
+mod notify;
+mod session;
+mod signin;
+mod sink;
+mod state;
+mod status;
+mod tray;
+mod window;
+
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use clap::Parser;
+use companion_core::preferences::SeenTypes;
+use companion_core::store::{Config, Paths, json_file};
+use tauri::{Manager, RunEvent};
+
+use cli::{Args, View};
+use notify::Notifier;
+use state::{AppState, Shared};
+use status::Status;
+
+/// Starts the tray app: parses the arguments, sets up logging, then builds
+/// and runs the Tauri app until the user quits.
+pub fn run() -> ExitCode {
+    memory::before_gtk();
+    let args = Args::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PMAP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    build_and_run(args)
+}
+
+/// Builds the Tauri app (shared state, plugins, the tray, commands) and
+/// runs the event loop, which keeps running with no window open.
+fn build_and_run(args: Args) -> ExitCode {
+    let paths = match Paths::from_env() {
+        Ok(paths) => Some(paths),
+        Err(error) => {
+            tracing::warn!(%error, "no config directory; settings will not be saved");
+            None
+        }
+    };
+    let config = match &paths {
+        Some(paths) => json_file::load_or_default(&paths.config_file).unwrap_or_else(|error| {
+            tracing::warn!(%error, "could not read the config; using defaults");
+            Config::default()
+        }),
+        None => Config::default(),
+    };
+    let open_at_start = args.open;
+    let demo = args.demo;
+    let built = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            window::open(app, View::Inbox);
+        }))
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            app.manage(Notifier::start(handle.clone()));
+            app.manage(Shared {
+                args,
+                paths,
+                config: Mutex::new(config),
+                status: Mutex::new(Status::new(demo)),
+                session: Mutex::new(None),
+                seen_types: Mutex::new(SeenTypes::default()),
+                redraw: tray::refresh,
+            });
+            tray::build(&handle, &handle.status())?;
+            tauri::async_runtime::spawn(session::start_at_launch(handle.clone()));
+            if let Some(view) = open_at_start {
+                window::open(&handle, view);
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match built {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("pmap-companion: could not start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    app.run(|app, event| match event {
+        // Closing the last window keeps the tray; only Quit exits.
+        RunEvent::ExitRequested {
+            api, code: None, ..
+        } => api.prevent_exit(),
+        RunEvent::Exit => session::stop(app),
+        _ => {}
+    });
+    ExitCode::SUCCESS
+}
