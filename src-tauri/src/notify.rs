@@ -97,11 +97,29 @@ pub fn build(popup: &Popup, icon: Option<&Path>) -> DesktopNotification {
         app_icon: icon
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        summary: popup.title.clone(),
-        body: popup.body.clone(),
+        summary: escape_markup(&popup.title),
+        body: escape_markup(&popup.body),
         actions,
         hints,
     }
+}
+
+/// Server text as plain text for the daemon. freedesktop servers render a
+/// markup subset in the body (dunst also in the summary, and KDE makes
+/// `<a href>` clickable), so a title from a scanner import could otherwise
+/// hide text or put a link to any host into a pop-up. The CLI's JSON keeps
+/// the raw text; only what the desktop renders is escaped.
+fn escape_markup(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// Where a click on one shown pop-up leads.
@@ -316,6 +334,23 @@ mod tests {
         assert_eq!(bare.hints.get("urgency"), Some(&Value::U8(1)));
         assert!(bare.actions.is_empty());
         assert_eq!(bare.app_name, APP_NAME);
+    }
+
+    #[test]
+    fn summary_and_body_reach_the_daemon_as_text_not_markup() {
+        let hostile = r#"<b>x</b> & <a href="https://evil.test/">y</a>"#;
+        let mut p = popup(false, None, None);
+        p.title = hostile.into();
+        p.body = format!("body {hostile}");
+        let n = build(&p, None);
+        let escaped =
+            r#"&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href="https://evil.test/"&gt;y&lt;/a&gt;"#;
+        assert_eq!(n.summary, escaped);
+        assert_eq!(n.body, format!("body {escaped}"));
+        assert_eq!(
+            build(&popup(false, None, None), None).summary,
+            "Finding assigned"
+        );
     }
 
     #[test]

@@ -150,3 +150,20 @@ async fn open_action_hands_the_deep_link_on_the_servers_origin_to_the_desktop() 
         "only the server's origin is ever opened"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_in_a_title_reaches_the_daemon_escaped_as_text() {
+    let rig = rig(None).await;
+    let (sim, mut notes) = (rig.sim, rig.notes);
+    let title = r#"<b>x</b> & <a href="https://evil.test/">y</a>"#;
+    sim.inbox_row("u-ana", "finding_assigned", "critical", title)
+        .await;
+    let escaped = "&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href=";
+    let (shown, _) = popup_about(&mut notes, escaped).await;
+    let text = format!("{}\n{}", shown.summary, shown.body);
+    assert!(text.contains(escaped), "{shown:#?}");
+    assert!(
+        !text.contains("<a"),
+        "raw markup reached the daemon: {shown:#?}"
+    );
+}
