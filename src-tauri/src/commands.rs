@@ -177,17 +177,33 @@ fn set_autostart(enabled: bool) -> Result<bool> {
     Ok(autostart::enabled())
 }
 
-/// Pauses pop-ups for `minutes` (none or fewer resumes), or until resumed
-/// when `None`.
+/// The longest pause the window may ask for: 7 days. Longer is a mistake,
+/// and pausing until resumed is there for "for good".
+const MAX_PAUSE_MINUTES: i64 = 7 * 24 * 60;
+
+/// Pauses pop-ups for `minutes`, or until resumed when `None`. A value
+/// out of range is refused with an error for the caller; the app keeps
+/// running as it was.
 #[tauri::command]
-fn pause(app: AppHandle, minutes: Option<i64>) {
-    let action = match minutes {
-        Some(m) => UserAction::PauseFor {
-            minutes: u32::try_from(m.max(0)).unwrap_or(u32::MAX),
-        },
-        None => UserAction::Pause { until: None },
+fn pause(app: AppHandle, minutes: Option<i64>) -> Result<()> {
+    app.act(pause_action(minutes)?);
+    Ok(())
+}
+
+/// The engine action for a pause of `minutes` (1 to [`MAX_PAUSE_MINUTES`]),
+/// or until resumed when `None`.
+fn pause_action(minutes: Option<i64>) -> Result<UserAction> {
+    let Some(minutes) = minutes else {
+        return Ok(UserAction::Pause { until: None });
     };
-    app.act(action);
+    u32::try_from(minutes)
+        .ok()
+        .filter(|m| (1..=MAX_PAUSE_MINUTES).contains(&i64::from(*m)))
+        .map(|minutes| UserAction::PauseFor { minutes })
+        .ok_or(AppError::PauseOutOfRange {
+            minutes,
+            max: MAX_PAUSE_MINUTES,
+        })
 }
 
 #[tauri::command]
@@ -203,4 +219,41 @@ async fn sign_in(app: AppHandle, server: String, token: String) -> Result<Signed
 #[tauri::command]
 async fn sign_out(app: AppHandle) {
     signin::sign_out(&app).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pause_takes_one_minute_to_seven_days_or_until_resumed() {
+        let refused = |m: i64| matches!(pause_action(Some(m)), Err(AppError::PauseOutOfRange { minutes, .. }) if minutes == m);
+        for m in [
+            i64::MIN,
+            -1,
+            0,
+            MAX_PAUSE_MINUTES + 1,
+            i64::from(u32::MAX),
+            i64::MAX,
+        ] {
+            assert!(refused(m), "{m} minutes was accepted");
+        }
+        for m in [1, 60, MAX_PAUSE_MINUTES] {
+            assert!(
+                matches!(pause_action(Some(m)), Ok(UserAction::PauseFor { minutes }) if i64::from(minutes) == m),
+                "{m} minutes was refused"
+            );
+        }
+        assert!(matches!(
+            pause_action(None),
+            Ok(UserAction::Pause { until: None })
+        ));
+    }
+
+    #[test]
+    fn an_out_of_range_pause_reaches_javascript_as_a_message() {
+        let error = pause_action(Some(0)).expect_err("zero minutes");
+        let json = serde_json::to_string(&error).expect("serialises");
+        assert!(json.contains("10080"), "{json}");
+    }
 }

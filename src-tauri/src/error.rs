@@ -13,6 +13,11 @@ pub enum AppError {
     Core(#[from] companion_core::Error),
     #[error("{0}")]
     Io(String),
+    #[error(
+        "a pause lasts 1 to {max} minutes (7 days), not {minutes}: \
+         pick a shorter one, or pause until resumed"
+    )]
+    PauseOutOfRange { minutes: i64, max: i64 },
 }
 
 impl Serialize for AppError {
