@@ -71,9 +71,9 @@ async fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("pmap-cli: {error:#}");
+            output::error(&format!("pmap-cli: {error:#}"));
             if let Some(step) = next_step(&error) {
-                eprintln!("pmap-cli: {step}");
+                output::error(&format!("pmap-cli: {step}"));
             }
             ExitCode::FAILURE
         }

@@ -8,7 +8,7 @@ use chrono::{Local, Utc};
 use companion_core::rest::{Calendar, CalendarQuery};
 
 use crate::context::Context;
-use crate::output::{self, Format};
+use crate::output::{self, Format, terminal};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -46,7 +46,8 @@ fn print_table(calendar: &Calendar) {
     if calendar.items.is_empty() {
         output::line(&format!(
             "Nothing due between {} and {}.",
-            calendar.from, calendar.to
+            terminal::visible(&calendar.from),
+            terminal::visible(&calendar.to)
         ));
         return;
     }

@@ -8,7 +8,7 @@ use companion_core::store::TokenSource;
 use serde_json::json;
 
 use crate::context::Context;
-use crate::output::{self, Format};
+use crate::output::{self, Format, terminal};
 
 pub async fn run(server: Option<String>, format: Format) -> Result<ExitCode> {
     let ctx = Context::load(server)?;
@@ -28,9 +28,15 @@ pub async fn run(server: Option<String>, format: Format) -> Result<ExitCode> {
             output::line(&format!("server:    {}", ctx.server));
             output::line(&format!(
                 "signed in: {} <{}> ({}, token from {source})",
-                me.name, me.email, me.role
+                terminal::visible(&me.name),
+                terminal::visible(&me.email),
+                terminal::visible(&me.role)
             ));
-            let companies: Vec<&str> = me.companies.iter().map(|c| c.name.as_str()).collect();
+            let companies: Vec<_> = me
+                .companies
+                .iter()
+                .map(|c| terminal::visible(&c.name))
+                .collect();
             output::line(&format!("companies: {}", companies.join(", ")));
             output::line(&format!(
                 "unread:    {} of {}",

@@ -100,7 +100,7 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
         Exit::Shutdown => ExitCode::SUCCESS,
         Exit::SignedOut => signed_out(),
         Exit::Stopped(reason) => {
-            eprintln!("pmap-cli: the event stream stopped: {reason}");
+            output::error(&format!("pmap-cli: the event stream stopped: {reason}"));
             ExitCode::from(4)
         }
     })
@@ -137,7 +137,7 @@ async fn raw(client: Client, settings: StreamSettings) -> Result<ExitCode> {
                     }
                 }
                 Some(StreamEvent::Failed { kind, retry_in: None, .. }) => {
-                    eprintln!("pmap-cli: the event stream stopped: {kind:?}");
+                    output::error(&format!("pmap-cli: the event stream stopped: {kind:?}"));
                     break ExitCode::from(4);
                 }
                 Some(_) => {}

@@ -6,7 +6,7 @@ use companion_core::engine::PAUSED_INDEFINITELY;
 use companion_core::{ConnectionState, Effect, EffectSink};
 use serde_json::{Value, json};
 
-use crate::output::{self, Format};
+use crate::output::{self, Format, terminal};
 
 pub struct EffectPrinter {
     format: Format,
@@ -85,13 +85,22 @@ fn to_text(effect: &Effect) -> Option<String> {
             let link = popup
                 .url
                 .as_deref()
-                .map(|u| format!("  <{u}>"))
+                .map(|u| format!("  <{}>", terminal::visible(u)))
                 .unwrap_or_default();
-            // Digest bodies have one line per reminder: indent them under the time.
-            let body = popup.body.replace('\n', "\n            ");
-            format!("[{level}] {} — {body}{link}", popup.title)
+            // Digest bodies have one line per reminder: indent them under
+            // the time. Those newlines are the only ones kept.
+            let body = popup
+                .body
+                .split('\n')
+                .map(terminal::visible)
+                .collect::<Vec<_>>()
+                .join("\n            ");
+            let title = terminal::visible(&popup.title);
+            format!("[{level}] {title} — {body}{link}")
         }
-        Effect::PlaySound { event_type } => format!("(sound: {event_type})"),
+        Effect::PlaySound { event_type } => {
+            format!("(sound: {})", terminal::visible(event_type))
+        }
         Effect::SetBadge(0) => "badge: no unread notifications".to_owned(),
         Effect::SetBadge(n) => format!("badge: {n} unread"),
         Effect::SetConnection(state) => format!("connection: {}", describe(state)),
@@ -100,7 +109,7 @@ fn to_text(effect: &Effect) -> Option<String> {
             "notifications paused".to_owned()
         }
         Effect::SetPause(Some(until)) => format!("notifications paused until {}", local(*until)),
-        Effect::OpenUrl(url) => format!("open {url}"),
+        Effect::OpenUrl(url) => format!("open {}", terminal::visible(url)),
         _ => return None,
     })
 }
@@ -121,7 +130,7 @@ fn describe(state: &ConnectionState) -> String {
             next_at: None,
         } => format!("reconnecting (attempt {attempt})"),
         ConnectionState::SignedOut => "signed out (the token was rejected)".to_owned(),
-        ConnectionState::Error(reason) => format!("stopped: {reason}"),
+        ConnectionState::Error(reason) => format!("stopped: {}", terminal::visible(reason)),
     }
 }
 

@@ -1,4 +1,10 @@
 //! Human tables and JSON output.
+//!
+//! Every text line goes through [`line`] (or [`error`]), which shows the
+//! control characters in it as visible escapes (see [`terminal`]): text
+//! from the server can never drive the terminal.
+
+pub mod terminal;
 
 use std::io::Write;
 
@@ -21,18 +27,43 @@ pub fn json_line(value: &impl Serialize) {
     }
 }
 
-/// Prints a plain line and flushes.
+/// Prints a plain line and flushes. A newline in `text` is kept (it is
+/// the caller's layout); every other control character is shown escaped.
+/// Server text that must stay on one line is passed through
+/// [`terminal::visible`] before it is put in `text`.
 pub fn line(text: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    let _ = writeln!(out, "{}", visible_lines(text));
     let _ = out.flush();
 }
 
+/// Prints a line on stderr, escaped like [`line`]: error messages may
+/// quote the server.
+pub fn error(text: &str) {
+    eprintln!("{}", visible_lines(text));
+}
+
+fn visible_lines(text: &str) -> String {
+    text.split('\n')
+        .map(terminal::visible)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A left-aligned table: column widths fit the widest cell (in chars),
-/// the last column is not padded.
+/// the last column is not padded. Cells are one line each: a control
+/// character in a cell, a newline included, is shown escaped.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| terminal::visible(c).into_owned())
+                .collect()
+        })
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -49,7 +80,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) {
         text.trim_end().to_owned()
     };
     line(&render(headers.to_vec()));
-    for row in rows {
+    for row in &rows {
         line(&render(row.iter().map(String::as_str).collect()));
     }
 }
@@ -94,6 +125,14 @@ mod tests {
         );
         assert_eq!(relative(now + chrono::Duration::hours(2), now), "in 2 h");
         assert_eq!(relative(now - chrono::Duration::days(5), now), "5 d ago");
+    }
+
+    #[test]
+    fn lines_keep_their_newlines_and_show_every_other_control() {
+        assert_eq!(
+            visible_lines("[high] \u{1b}]0;x\u{7}t\n    \u{9b}2Jbody"),
+            "[high] ␛]0;x␇t\n    \\u{9b}2Jbody"
+        );
     }
 
     #[test]
