@@ -296,6 +296,96 @@ async fn bad_input_always_gets_a_json_error() {
     assert_eq!(send(wrong_shape).await, (422, "invalid".into()));
 }
 
+/// Status and error code of a control request.
+async fn answer(request: reqwest::RequestBuilder) -> (u16, String) {
+    let response = request.send().await.expect("answered");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("a JSON answer");
+    (status, body["error"].as_str().unwrap_or("").to_string())
+}
+
+#[tokio::test]
+async fn control_answers_only_a_loopback_host_header() {
+    let sim = sim().await;
+    let port = sim.url.rsplit(':').next().expect("port").to_string();
+    for foreign in [
+        format!("evil.test:{port}"),
+        "evil.test".to_string(),
+        format!("127.0.0.1.evil.test:{port}"),
+        format!("localhost.evil.test:{port}"),
+    ] {
+        let stats = sim
+            .http
+            .get(format!("{}/_sim/stats", sim.url))
+            .header("host", &foreign);
+        assert_eq!(answer(stats).await, (403, "forbidden".into()), "{foreign}");
+        let revoke = sim
+            .http
+            .post(format!("{}/_sim/revoke", sim.url))
+            .header("host", &foreign)
+            .json(&json!({"token": "demo-ana"}));
+        assert_eq!(answer(revoke).await, (403, "forbidden".into()), "{foreign}");
+    }
+    assert_eq!(
+        sim.get("demo-ana", "/api/v1/me").await.status(),
+        200,
+        "a refused revoke changed nothing"
+    );
+    for loopback in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let stats = sim
+            .http
+            .get(format!("{}/_sim/stats", sim.url))
+            .header("host", &loopback)
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(stats.status(), 200, "{loopback}");
+    }
+}
+
+#[tokio::test]
+async fn control_posts_without_a_json_content_type_are_refused_with_415() {
+    let sim = sim().await;
+    let url = format!("{}/_sim/revoke", sim.url);
+    let refused = [
+        // What a cross-site page can send without a preflight.
+        sim.http.post(&url),
+        sim.http
+            .post(&url)
+            .header("content-type", "text/plain")
+            .body(r#"{"token":"demo-ana"}"#),
+        sim.http
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("token=demo-ana"),
+    ];
+    for request in refused {
+        assert_eq!(
+            answer(request).await,
+            (415, "unsupported_media_type".into())
+        );
+    }
+    let drop = sim.http.post(format!("{}/_sim/drop", sim.url));
+    assert_eq!(answer(drop).await, (415, "unsupported_media_type".into()));
+    assert_eq!(
+        sim.get("demo-ana", "/api/v1/me").await.status(),
+        200,
+        "no refused revoke took effect"
+    );
+    let json = sim
+        .http
+        .post(&url)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(r#"{"token":"demo-ana"}"#);
+    assert_eq!(answer(json).await.0, 200);
+    assert_eq!(sim.get("demo-ana", "/api/v1/me").await.status(), 401);
+}
+
 #[tokio::test]
 async fn control_endpoints_are_404_without_the_flag() {
     let sim = start(SimConfig::default()).await;

@@ -6,6 +6,7 @@ mod control;
 mod events;
 mod extract;
 mod faults;
+mod guard;
 mod inbox;
 mod me;
 mod preferences;
@@ -53,6 +54,8 @@ fn control() -> Router<AppState> {
         .route("/_sim/rest-fail", post(faults::rest_fail))
         .route("/_sim/stats", get(faults::stats))
         .layer(DefaultBodyLimit::max(CONTROL_BODY_LIMIT))
+        // Loopback Host and a JSON POST, before any handler (guard.rs).
+        .route_layer(axum::middleware::from_fn(guard::control_guard))
 }
 
 /// The whole app. Spans record method and path only: never the query
