@@ -129,13 +129,15 @@ impl Client {
     /// Opens the event stream (header auth, never the query parameter).
     /// The caller inspects status and content type.
     pub(crate) async fn open_stream(&self) -> Result<Response> {
-        let request = self
-            .stream
+        self.send(self.stream_request()).await
+    }
+
+    fn stream_request(&self) -> RequestBuilder {
+        self.stream
             .get(self.server.endpoint(&["api", "v1", "events"]))
             .header(header::AUTHORIZATION, self.token.bearer())
             .header(header::ACCEPT, "text/event-stream")
-            .header(header::CACHE_CONTROL, "no-cache");
-        self.send(request).await
+            .header(header::CACHE_CONTROL, "no-cache")
     }
 
     async fn get_json<T: DeserializeOwned>(
@@ -254,4 +256,38 @@ async fn read_capped(mut response: Response, cap: usize) -> Vec<u8> {
         }
     }
     body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> Client {
+        let server = ServerUrl::parse("https://pmap.example.com").expect("server URL");
+        Client::new(server, Token::new("s3cret-token").expect("token")).expect("client")
+    }
+
+    #[test]
+    fn rest_and_stream_requests_carry_a_sensitive_bearer_that_debug_hides() {
+        let client = client();
+        let requests = [
+            client.request(Method::GET, &["api", "v1", "me"]),
+            client.stream_request(),
+        ];
+        for request in requests {
+            let request = request.build().expect("request");
+            let bearer = &request.headers()[header::AUTHORIZATION];
+            assert_eq!(bearer, "Bearer s3cret-token");
+            assert!(
+                bearer.is_sensitive(),
+                "{} {}",
+                request.method(),
+                request.url()
+            );
+            let shown = format!("{request:?}");
+            assert!(!shown.contains("s3cret"), "{shown}");
+        }
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
 }

@@ -4,24 +4,39 @@ use std::fmt;
 use std::net::IpAddr;
 
 use reqwest::Url;
+use reqwest::header::HeaderValue;
+use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
 
 /// A personal API token. Prints as `***` in `Debug`, so it cannot reach a log
-/// by accident; the only way out is [`Token::bearer`], used for the header.
+/// by accident, and is zeroized when dropped, like every copy this crate
+/// makes of it: the `Authorization` value is built in a zeroizing buffer
+/// and handed to reqwest marked sensitive ([`Token::bearer`]); the keyring
+/// gets it by reference ([`Token::expose`]).
 #[derive(Clone)]
 pub struct Token(SecretString);
 
 impl Token {
-    /// Trims surrounding whitespace (a token pasted with a newline is common).
+    /// Trims surrounding whitespace (a token pasted with a newline is
+    /// common). `None` when nothing is left, or when what is left cannot be
+    /// sent in a header (anything but printable ASCII and spaces).
     pub fn new(raw: &str) -> Option<Token> {
         let trimmed = raw.trim();
-        (!trimmed.is_empty()).then(|| Token(SecretString::from(trimmed.to_owned())))
+        let sendable = trimmed.bytes().all(|b| (b' '..=b'~').contains(&b));
+        (!trimmed.is_empty() && sendable).then(|| Token(SecretString::from(trimmed.to_owned())))
     }
 
-    pub(crate) fn bearer(&self) -> String {
-        format!("Bearer {}", self.0.expose_secret())
+    /// `Bearer <token>`, marked sensitive: hyper never logs it, its `Debug`
+    /// shows `Sensitive`, and HTTP/2 keeps it out of the header table.
+    /// reqwest owns this copy from here on; the one built here is zeroized.
+    pub(crate) fn bearer(&self) -> HeaderValue {
+        let text = Zeroizing::new(format!("Bearer {}", self.0.expose_secret()));
+        let mut value =
+            HeaderValue::from_str(&text).expect("Token::new admits only header-safe bytes");
+        value.set_sensitive(true);
+        value
     }
 
     /// The secret itself, for the keyring only.
@@ -123,6 +138,21 @@ mod tests {
         assert_eq!(format!("{token:?}"), "Token(***)");
         assert_eq!(token.bearer(), "Bearer s3cret-token");
         assert!(Token::new(" \n").is_none());
+    }
+
+    #[test]
+    fn the_bearer_header_is_sensitive_and_debug_hides_it() {
+        let bearer = Token::new("s3cret-token").expect("non-empty").bearer();
+        assert!(bearer.is_sensitive());
+        assert!(!format!("{bearer:?}").contains("s3cret"), "{bearer:?}");
+    }
+
+    #[test]
+    fn a_token_that_cannot_be_sent_in_a_header_is_refused() {
+        for bad in ["to\nken", "to\u{1b}ken", "tökén", "tab\there"] {
+            assert!(Token::new(bad).is_none(), "{bad:?}");
+        }
+        assert!(Token::new("a b~!").is_some());
     }
 
     #[test]
