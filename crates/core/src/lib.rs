@@ -40,4 +40,7 @@ pub use engine::{
 };
 pub use error::{Error, Result};
 pub use event::{Envelope, EventType, Severity};
+/// `Zeroizing`, for front ends that hold a token before it is a `Token`
+/// (a prompt, stdin).
+pub use secrecy::zeroize;
 pub use shell::EffectSink;

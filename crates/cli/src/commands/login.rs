@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use companion_core::rest::{Client, Token};
 use companion_core::store;
+use companion_core::zeroize::Zeroizing;
 use serde_json::json;
 
 use crate::context::Context;
-use crate::output::{self, Format};
+use crate::output::{self, Format, terminal};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
@@ -31,18 +32,24 @@ pub async fn run(server: Option<String>, format: Format, _args: Args) -> Result<
         ),
         Format::Text => output::line(&format!(
             "Signed in to {} as {} <{}>",
-            ctx.server, me.name, me.email
+            ctx.server,
+            terminal::visible(&me.name),
+            terminal::visible(&me.email)
         )),
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads the token into zeroizing buffers only. The stdin buffer starts
+/// large enough for any token, so growing it leaves no copy behind.
 fn read_token() -> Result<Token> {
     let stdin = std::io::stdin();
     let raw = if stdin.is_terminal() {
-        rpassword::prompt_password("PMAP API token: ").context("could not read the token")?
+        Zeroizing::new(
+            rpassword::prompt_password("PMAP API token: ").context("could not read the token")?,
+        )
     } else {
-        let mut line = String::new();
+        let mut line = Zeroizing::new(String::with_capacity(4096));
         stdin
             .lock()
             .read_line(&mut line)
@@ -51,6 +58,9 @@ fn read_token() -> Result<Token> {
     };
     match Token::new(&raw) {
         Some(token) => Ok(token),
-        None => bail!("no token given: pipe it on stdin or type it at the prompt"),
+        None => bail!(
+            "no usable token given: pipe it on stdin or type it at the prompt \
+             (printable ASCII, as the server issued it)"
+        ),
     }
 }

@@ -11,6 +11,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use secrecy::zeroize::Zeroizing;
 use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
@@ -34,11 +35,8 @@ pub enum TokenSource {
 
 /// `PMAP_TOKEN` if set, else the keyring entry for this server.
 pub async fn load_token(server: &ServerUrl) -> Result<(Token, TokenSource)> {
-    if let Some(token) = std::env::var(TOKEN_ENV)
-        .ok()
-        .as_deref()
-        .and_then(Token::new)
-    {
+    let raw = std::env::var(TOKEN_ENV).ok().map(Zeroizing::new);
+    if let Some(token) = raw.as_deref().and_then(|raw| Token::new(raw)) {
         return Ok((token, TokenSource::Environment));
     }
     let token = TokenStore::os().load(server).await?;
@@ -56,9 +54,10 @@ pub async fn delete_token(server: &ServerUrl) -> Result<bool> {
 }
 
 /// A blocking secret store, one secret per account: the seam between the
-/// rules here (no entry, patience) and the OS keyring.
+/// rules here (no entry, patience) and the OS keyring. A secret read comes
+/// back in a zeroizing buffer; one written is lent, never copied.
 pub(crate) trait Secrets: Send + Sync + 'static {
-    fn get(&self, account: &str) -> keyring::Result<String>;
+    fn get(&self, account: &str) -> keyring::Result<Zeroizing<String>>;
     fn set(&self, account: &str, secret: &str) -> keyring::Result<()>;
     fn delete(&self, account: &str) -> keyring::Result<()>;
 }
@@ -67,8 +66,10 @@ pub(crate) trait Secrets: Send + Sync + 'static {
 struct OsKeyring;
 
 impl Secrets for OsKeyring {
-    fn get(&self, account: &str) -> keyring::Result<String> {
-        keyring::Entry::new(SERVICE, account)?.get_password()
+    fn get(&self, account: &str) -> keyring::Result<Zeroizing<String>> {
+        keyring::Entry::new(SERVICE, account)?
+            .get_password()
+            .map(Zeroizing::new)
     }
 
     fn set(&self, account: &str, secret: &str) -> keyring::Result<()> {
@@ -108,8 +109,9 @@ impl TokenStore {
 
     pub(crate) async fn save(&self, server: &ServerUrl, token: &Token) -> Result<()> {
         let origin = server.origin();
-        let secret = token.expose().to_owned();
-        self.call(move |s| s.set(&origin, &secret))
+        // A clone of the token, itself zeroized on drop: no plain copy.
+        let token = token.clone();
+        self.call(move |s| s.set(&origin, token.expose()))
             .await?
             .map_err(unavailable)
     }

@@ -20,9 +20,13 @@ fn token(secret: &str) -> Token {
 struct Memory(Mutex<HashMap<String, String>>);
 
 impl Secrets for Memory {
-    fn get(&self, account: &str) -> keyring::Result<String> {
+    fn get(&self, account: &str) -> keyring::Result<Zeroizing<String>> {
         let secrets = self.0.lock().expect("lock");
-        secrets.get(account).cloned().ok_or(keyring::Error::NoEntry)
+        secrets
+            .get(account)
+            .cloned()
+            .map(Zeroizing::new)
+            .ok_or(keyring::Error::NoEntry)
     }
 
     fn set(&self, account: &str, secret: &str) -> keyring::Result<()> {
@@ -52,7 +56,7 @@ impl NeverAnswers {
 }
 
 impl Secrets for NeverAnswers {
-    fn get(&self, _: &str) -> keyring::Result<String> {
+    fn get(&self, _: &str) -> keyring::Result<Zeroizing<String>> {
         Self::wait()
     }
     fn set(&self, _: &str, _: &str) -> keyring::Result<()> {
@@ -67,7 +71,7 @@ impl Secrets for NeverAnswers {
 struct Refuses;
 
 impl Secrets for Refuses {
-    fn get(&self, _: &str) -> keyring::Result<String> {
+    fn get(&self, _: &str) -> keyring::Result<Zeroizing<String>> {
         Err(keyring::Error::NoStorageAccess("no secret service".into()))
     }
     fn set(&self, _: &str, _: &str) -> keyring::Result<()> {
@@ -84,7 +88,7 @@ async fn a_token_round_trips_under_the_server_origin() {
     let store = TokenStore::new(memory.clone(), KEYRING_PATIENCE);
     store.save(&server(), &token("s3cret")).await.expect("save");
     assert_eq!(
-        memory.get("https://pmap.example.com").expect("entry"),
+        *memory.get("https://pmap.example.com").expect("entry"),
         "s3cret"
     );
     let loaded = store.load(&server()).await.expect("load");
