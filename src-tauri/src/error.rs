@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 pub enum AppError {
     #[error("not signed in: sign in from the tray menu first")]
     NotSignedIn,
-    #[error("enter your personal API token")]
+    #[error("enter your personal API token (printable ASCII, as the server shows it)")]
     EmptyToken,
     #[error("{}", describe(.0))]
     Core(#[from] companion_core::Error),
