@@ -1,12 +1,9 @@
 //! The runner against a small real server: what it feeds the engine.
 
-use std::time::Duration;
-
 use chrono::{TimeDelta, Utc};
 use companion_core::engine::ReminderLedger;
 use companion_core::rest::{Client, ServerUrl, Token};
 use companion_core::shell::{self, Shell, ShiftedClock, StreamSettings};
-use companion_core::sse::backoff::BackoffPolicy;
 use companion_core::{ConnectionState, Effect, Engine, EngineConfig, LocalPrefs};
 use tokio::sync::{mpsc, oneshot};
 
@@ -39,11 +36,7 @@ async fn the_next_reconnect_time_is_read_from_the_shell_clock() {
         },
         clock,
         settings: StreamSettings {
-            backoff: BackoffPolicy {
-                base: Duration::from_millis(10),
-                cap: Duration::from_millis(50),
-                ..BackoffPolicy::default()
-            },
+            backoff: common::fast_backoff(),
             ..StreamSettings::default()
         },
         ledger_file: None,

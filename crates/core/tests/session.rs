@@ -1,11 +1,8 @@
 //! Starting a session against small real servers: who the user is, asked
 //! patiently while the server cannot answer, and not at all past a 401.
 
-use std::time::Duration;
-
 use companion_core::rest::{Client, ServerUrl, Token};
 use companion_core::shell::{Session, SessionSetup, StreamSettings};
-use companion_core::sse::backoff::BackoffPolicy;
 use companion_core::{ConnectionState, Error, LocalPrefs};
 
 mod common;
@@ -25,11 +22,7 @@ fn setup() -> SessionSetup {
         prefs: LocalPrefs::default(),
         ledger_file: None,
         settings: StreamSettings {
-            backoff: BackoffPolicy {
-                base: Duration::from_millis(10),
-                cap: Duration::from_millis(50),
-                ..BackoffPolicy::default()
-            },
+            backoff: common::fast_backoff(),
             ..StreamSettings::default()
         },
         time_zone: chrono_tz::UTC,

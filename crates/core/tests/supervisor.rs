@@ -10,7 +10,6 @@ use companion_core::FailureKind;
 use companion_core::rest::{Client, ServerUrl, Token};
 use companion_core::shell::{StreamEvent, StreamSettings, supervise};
 use companion_core::sse::SseItem;
-use companion_core::sse::backoff::BackoffPolicy;
 use tokio::sync::{Notify, mpsc};
 
 mod common;
@@ -21,11 +20,7 @@ fn settings() -> StreamSettings {
     StreamSettings {
         idle_timeout: Duration::from_millis(300),
         max_frame: 1 << 20,
-        backoff: BackoffPolicy {
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(50),
-            ..BackoffPolicy::default()
-        },
+        backoff: common::fast_backoff(),
     }
 }
 

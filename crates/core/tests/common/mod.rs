@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use companion_core::sse::backoff::BackoffPolicy;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -48,4 +49,13 @@ pub fn response(status: &str, headers: &str, body: &str) -> String {
         "HTTP/1.1 {status}\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     )
+}
+
+/// Reconnects after 10–50 ms, so a test sees several attempts at once.
+pub fn fast_backoff() -> BackoffPolicy {
+    BackoffPolicy {
+        base: std::time::Duration::from_millis(10),
+        cap: std::time::Duration::from_millis(50),
+        ..BackoffPolicy::default()
+    }
 }
