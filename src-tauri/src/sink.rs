@@ -5,7 +5,7 @@
 //! The shell has already done the IO effects.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use companion_core::{Effect, EffectSink, Input};
+use companion_core::{Effect, EffectSink, EventType, Input};
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::links;
@@ -33,13 +33,12 @@ impl AppSink {
 
 impl EffectSink for AppSink {
     fn observe(&mut self, input: &Input) {
-        let Input::Frame { event, data } = input else {
+        let Input::Frame { event, .. } = input else {
             return;
         };
         if event == "ping" {
             return;
         }
-        lock(&self.app.shared().seen_types).record_frame(data);
         let now = Utc::now();
         if self
             .last_shown
@@ -70,6 +69,9 @@ impl EffectSink for AppSink {
                 let _ = self.app.emit("calendar-changed", ());
             }
             Effect::OpenUrl(url) => links::open(url),
+            Effect::TypeSeen(name) => {
+                lock(&self.app.shared().seen_types).record(&EventType::from_wire(name));
+            }
             Effect::FetchSummary | Effect::ScheduleTick(_) | Effect::PersistLedger => {}
         }
     }

@@ -74,6 +74,7 @@ pub fn to_json(effect: &Effect) -> Value {
         Effect::FetchInboxHead => json!({"effect": "fetch_inbox_head"}),
         Effect::ScheduleTick(at) => json!({"effect": "schedule_tick", "at": at}),
         Effect::PersistLedger => json!({"effect": "persist_ledger"}),
+        Effect::TypeSeen(event_type) => json!({"effect": "type_seen", "event_type": event_type}),
     }
 }
 

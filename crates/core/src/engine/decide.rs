@@ -37,6 +37,9 @@ impl Engine {
                 return;
             }
         };
+        for ty in self.seen_types.record_envelope(&envelope) {
+            out.push(Effect::TypeSeen(ty.as_str().to_owned()));
+        }
         if envelope.event_type.is_notification()
             && envelope.user_id().as_deref() != Some(self.config.user_id.as_str())
         {

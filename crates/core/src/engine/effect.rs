@@ -44,6 +44,10 @@ pub enum Effect {
     MarkAllRead,
     /// The reminder ledger changed; write `Engine::ledger()` to disk.
     PersistLedger,
+    /// The stream showed an event type outside the catalog for the first
+    /// time (the wire name), so a preference grid can offer it. Emitted
+    /// once per name while the engine's bounded set remembers it.
+    TypeSeen(String),
 }
 
 /// What a pop-up is.

@@ -15,6 +15,7 @@ use super::timer::Deadline;
 use super::{
     Effect, EngineConfig, EngineStats, Input, PAUSED_INDEFINITELY, ReminderLedger, UserAction,
 };
+use crate::preferences::SeenTypes;
 
 /// After `finding_*`/`sla_*` events the calendar is refetched at most this often.
 pub(crate) const CALENDAR_DEBOUNCE: TimeDelta = TimeDelta::seconds(30);
@@ -32,6 +33,8 @@ pub struct Engine {
     pub(crate) badge: Badge,
     pub(crate) dedup: Dedup,
     pub(crate) storm: Storm,
+    /// Event types outside the catalog the stream has shown (bounded).
+    pub(crate) seen_types: SeenTypes,
     pub(crate) calendar_soon: Deadline,
     calendar_periodic: Deadline,
     pub(crate) reminders: Reminders,
@@ -58,6 +61,7 @@ impl Engine {
             badge: Badge::default(),
             dedup: Dedup::default(),
             storm: Storm::default(),
+            seen_types: SeenTypes::default(),
             calendar_soon: Deadline::default(),
             calendar_periodic: Deadline::default(),
             reminders: Reminders::default(),

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use serde_json::Value;
 
-use crate::event::{Decoded, Envelope, EventType};
+use crate::event::{Envelope, EventType};
 
 /// How many names are kept: a server that invents a name per event cannot
 /// grow the set (or the grid) past this; the oldest name makes room.
@@ -19,32 +19,33 @@ pub struct SeenTypes {
 }
 
 impl SeenTypes {
-    /// Remembers `ty` if the catalog does not know it.
-    pub fn record(&mut self, ty: &EventType) {
+    /// Remembers `ty` if the catalog does not know it; `true` if it is new.
+    pub fn record(&mut self, ty: &EventType) -> bool {
         if !matches!(ty, EventType::Unknown(_)) || self.names.contains(ty) {
-            return;
+            return false;
         }
         if self.names.len() == KEPT {
             self.names.pop_front();
         }
         self.names.push_back(ty.clone());
+        true
     }
 
     /// Remembers the types one SSE frame shows: the envelope's, and for
     /// `notification_created` the inbox row's `event_type` (approvals and
     /// escalations reach a client only that way).
-    pub fn record_frame(&mut self, data: &str) {
-        let Ok(Decoded::Event(envelope)) = Envelope::decode(data) else {
-            return;
-        };
-        self.record(&envelope.event_type);
+    /// Returns the ones not seen before.
+    pub fn record_envelope(&mut self, envelope: &Envelope) -> Vec<EventType> {
         let row_type = envelope
             .notification()
             .and_then(|row| row.get("event_type"))
-            .and_then(Value::as_str);
-        if let Some(name) = row_type.filter(|name| !name.is_empty()) {
-            self.record(&EventType::from_wire(name));
-        }
+            .and_then(Value::as_str)
+            .filter(|name| !name.is_empty())
+            .map(EventType::from_wire);
+        std::iter::once(envelope.event_type.clone())
+            .chain(row_type)
+            .filter(|ty| self.record(ty))
+            .collect()
     }
 
     pub fn types(&self) -> impl Iterator<Item = &EventType> {
@@ -55,22 +56,43 @@ impl SeenTypes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Decoded;
 
     fn names(seen: &SeenTypes) -> Vec<&str> {
         seen.types().map(EventType::as_str).collect()
     }
 
+    fn record(seen: &mut SeenTypes, data: &str) -> Vec<String> {
+        let Ok(Decoded::Event(envelope)) = Envelope::decode(data) else {
+            panic!("an event: {data}");
+        };
+        let new = seen.record_envelope(&envelope);
+        new.iter().map(|ty| ty.as_str().to_owned()).collect()
+    }
+
     #[test]
     fn only_types_outside_the_catalog_are_kept_once_each() {
         let mut seen = SeenTypes::default();
-        seen.record_frame(r#"{"type":"finding_assigned","payload":{}}"#);
-        seen.record_frame(r#"{"type":"quantum_leap","payload":{}}"#);
-        seen.record_frame(r#"{"type":"quantum_leap","payload":{}}"#);
-        seen.record_frame(r#"{"type":"ping"}"#);
-        seen.record_frame("{not json");
-        seen.record_frame(
-            r#"{"type":"notification_created","payload":{"user_id":"u-ana",
-               "notification":{"id":"n-1","event_type":"policy_violated"}}}"#,
+        let empty: [&str; 0] = [];
+        assert_eq!(
+            record(&mut seen, r#"{"type":"finding_assigned","payload":{}}"#),
+            empty
+        );
+        assert_eq!(
+            record(&mut seen, r#"{"type":"quantum_leap","payload":{}}"#),
+            ["quantum_leap"]
+        );
+        assert_eq!(
+            record(&mut seen, r#"{"type":"quantum_leap","payload":{}}"#),
+            empty
+        );
+        assert_eq!(
+            record(
+                &mut seen,
+                r#"{"type":"notification_created","payload":{"user_id":"u-ana",
+                   "notification":{"id":"n-1","event_type":"policy_violated"}}}"#,
+            ),
+            ["policy_violated"]
         );
         assert_eq!(names(&seen), ["quantum_leap", "policy_violated"]);
     }

@@ -210,3 +210,26 @@ fn rich_payload_frames_are_decided_like_thin_ones() {
         Some("https://pmap.example.com/findings/f-5")
     );
 }
+
+#[test]
+fn a_type_outside_the_catalog_is_announced_once_for_the_preference_grid() {
+    let mut engine = engine();
+    let unknown =
+        || frame(json!({"type": "compliance_check_failed", "company_id": "c-acme", "payload": {}}));
+    let seen = |effects: Vec<Effect>| {
+        effects
+            .into_iter()
+            .filter(|e| matches!(e, Effect::TypeSeen(_)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        seen(engine.handle(unknown(), at(0))),
+        [Effect::TypeSeen("compliance_check_failed".into())]
+    );
+    assert_eq!(seen(engine.handle(unknown(), at(1))), []);
+    assert_eq!(
+        seen(engine.handle(assigned("f-1", "high", &[ME], "c-1"), at(2))),
+        [],
+        "catalog types are not announced"
+    );
+}
