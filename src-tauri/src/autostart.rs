@@ -58,10 +58,12 @@ fn entry(exe: &str) -> io::Result<String> {
             ),
         ));
     }
-    // Exec quoting per the Desktop Entry spec: quote the path, escape
-    // backslash, quote, backtick and dollar; a literal `%` is `%%`, or it
-    // would start a field code.
-    let quoted: String = exe
+    // Exec quoting per the Desktop Entry spec, in its two layers. Inside
+    // the quoted argument, backslash, quote, backtick and dollar take a
+    // backslash; then, because `Exec` is itself a string value, every
+    // backslash is doubled again ("\\\\" is one literal backslash, "\\$" a
+    // dollar). A literal `%` is `%%`, or it would start a field code.
+    let argument: String = exe
         .chars()
         .flat_map(|c| match c {
             '"' | '`' | '$' | '\\' => vec!['\\', c],
@@ -69,6 +71,7 @@ fn entry(exe: &str) -> io::Result<String> {
             c => vec![c],
         })
         .collect();
+    let quoted = argument.replace('\\', "\\\\");
     Ok(format!(
         "[Desktop Entry]\nType=Application\nName=PMAP Companion\n\
          Comment=PMAP notifications in the tray\nExec=\"{quoted}\"\nIcon=pmap-companion\n\
@@ -83,8 +86,27 @@ mod tests {
     #[test]
     fn entry_quotes_the_executable() {
         let text = entry("/opt/my apps/pmap$1").expect("a plain path");
-        assert!(text.contains("Exec=\"/opt/my apps/pmap\\$1\"\n"), "{text}");
+        assert!(
+            text.contains("Exec=\"/opt/my apps/pmap\\\\$1\"\n"),
+            "{text}"
+        );
         assert!(text.starts_with("[Desktop Entry]\n"));
+    }
+
+    /// The spec's own examples: a literal backslash in a quoted argument is
+    /// four backslashes in the file, a dollar sign is two and a dollar.
+    #[test]
+    fn entry_escapes_for_both_the_string_and_the_quoting_rules() {
+        let cases = [
+            ("/opt/a\\b/pmap", "Exec=\"/opt/a\\\\\\\\b/pmap\""),
+            ("/opt/$HOME/pmap", "Exec=\"/opt/\\\\$HOME/pmap\""),
+            ("/opt/\"q\"/pmap", "Exec=\"/opt/\\\\\"q\\\\\"/pmap\""),
+            ("/opt/`b`/pmap", "Exec=\"/opt/\\\\`b\\\\`/pmap\""),
+        ];
+        for (exe, want) in cases {
+            let text = entry(exe).expect("a plain path");
+            assert!(text.contains(&format!("{want}\n")), "{exe}: {text}");
+        }
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use companion_core::engine::LocalPrefs;
 use companion_core::preferences::{self, PreferenceKey, ServerChannel};
 use companion_core::rest::{CalendarQuery, Client, InboxQuery};
-use companion_core::store::json_file;
+use companion_core::store::{OtherTokens, json_file};
+use companion_core::zeroize::Zeroizing;
 use companion_core::{EventType, UserAction};
 use tauri::AppHandle;
 
@@ -37,6 +38,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         resume,
         sign_in,
         sign_out,
+        stored_servers,
     ]
 }
 
@@ -212,8 +214,20 @@ fn resume(app: AppHandle) {
 }
 
 #[tauri::command]
-async fn sign_in(app: AppHandle, server: String, token: String) -> Result<SignedIn> {
-    signin::sign_in(&app, &server, &token).await
+async fn sign_in(
+    app: AppHandle,
+    server: String,
+    token: String,
+    others: Option<OtherTokens>,
+) -> Result<SignedIn> {
+    // The IPC layer hands over a plain String: wipe it when done.
+    let token = Zeroizing::new(token);
+    signin::sign_in(&app, &server, &token, others).await
+}
+
+#[tauri::command]
+async fn stored_servers() -> Result<Vec<String>> {
+    signin::stored_servers().await
 }
 
 #[tauri::command]
@@ -224,6 +238,51 @@ async fn sign_out(app: AppHandle) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The comma-separated items between `start` and the next `end` in
+    /// `text`, unquoted.
+    fn list_in(text: &str, start: &str, end: &str) -> Vec<String> {
+        let from = text.find(start).expect("start") + start.len();
+        let body = &text[from..][..text[from..].find(end).expect("end")];
+        body.split(',')
+            .map(|item| item.trim().trim_matches('"'))
+            .filter(|item| !item.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Every command the handler registers has a generated permission
+    /// (build.rs) and is granted to the main window (the capability), and
+    /// the window is granted nothing else but listening to events.
+    #[test]
+    fn the_handler_the_manifest_and_the_capability_name_the_same_commands() {
+        let registered = list_in(include_str!("commands.rs"), "generate_handler![", "]");
+        let manifest = list_in(include_str!("../build.rs"), "COMMANDS: &[&str] = &[", "];");
+        assert_eq!(
+            registered, manifest,
+            "build.rs lists every registered command"
+        );
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).expect("JSON");
+        assert_eq!(capability["windows"], serde_json::json!(["main"]));
+        let mut granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("permissions")
+            .iter()
+            .map(|p| p.as_str().expect("a permission name").to_owned())
+            .collect();
+        let mut want: Vec<String> = manifest
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .chain([
+                "core:event:allow-listen".into(),
+                "core:event:allow-unlisten".into(),
+            ])
+            .collect();
+        granted.sort();
+        want.sort();
+        assert_eq!(granted, want);
+    }
 
     #[test]
     fn pause_takes_one_minute_to_seven_days_or_until_resumed() {

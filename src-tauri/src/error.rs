@@ -35,6 +35,10 @@ fn describe(error: &companion_core::Error) -> String {
             "the server rejected the token (401): check it and sign in again".to_owned()
         }
         Error::NoToken => "not signed in: sign in from the tray menu".to_owned(),
+        Error::OtherTokensStored(others) => format!(
+            "a token for {} is stored too: choose below whether to forget or keep it",
+            others.join(", ")
+        ),
         other => other.to_string(),
     }
 }

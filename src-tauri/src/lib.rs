@@ -67,6 +67,8 @@ use status::Status;
 /// Starts the tray app: parses the arguments, sets up logging, then builds
 /// and runs the Tauri app until the user quits.
 pub fn run() -> ExitCode {
+    // First, while the process has one thread: no child inherits the token.
+    companion_core::store::take_token_from_env();
     memory::before_gtk();
     let args = Args::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("PMAP_LOG")

@@ -7,7 +7,7 @@
 use companion_core::ConnectionState;
 use companion_core::rest::{Client, ServerUrl, Token};
 use companion_core::shell::Session;
-use companion_core::store::{self, json_file};
+use companion_core::store::{self, OtherTokens, json_file};
 use tauri::AppHandle;
 
 use crate::error::{AppError, Result};
@@ -23,13 +23,24 @@ pub struct SignedIn {
     pub notice: Option<String>,
 }
 
-pub async fn sign_in(app: &AppHandle, server: &str, token: &str) -> Result<SignedIn> {
+/// Signs in. With tokens for other servers stored, `others` must say
+/// whether to forget them (the form asks; see [`stored_servers`]).
+pub async fn sign_in(
+    app: &AppHandle,
+    server: &str,
+    token: &str,
+    others: Option<OtherTokens>,
+) -> Result<SignedIn> {
     let server = ServerUrl::parse(server)?;
     let token = Token::new(token).ok_or(AppError::EmptyToken)?;
+    // A keyring that cannot be read has nothing to forget; storing the new
+    // token will then fail too and say why.
+    let stored = store::stored_servers().await.unwrap_or_default();
+    let forget = store::others_to_forget(&stored, &server, others)?;
     let client = Client::new(server.clone(), token.clone())?;
     let me = client.me().await?;
     let notice = match store::store_token(&server, &token).await {
-        Ok(()) => None,
+        Ok(()) => forget_others(forget).await,
         Err(error) => {
             tracing::warn!(%error, "token not saved; keeping it for this session only");
             Some(format!(
@@ -46,18 +57,38 @@ pub async fn sign_in(app: &AppHandle, server: &str, token: &str) -> Result<Signe
     Ok(SignedIn { account, notice })
 }
 
-/// Stops the session and deletes the saved token for its server.
+/// The origins the keyring holds a token for, so the form can ask what to
+/// do with them before a sign-in.
+pub async fn stored_servers() -> Result<Vec<String>> {
+    Ok(store::stored_servers().await?)
+}
+
+async fn forget_others(origins: Vec<String>) -> Option<String> {
+    if origins.is_empty() {
+        return None;
+    }
+    match store::delete_tokens_for(origins).await {
+        Ok(deleted) => {
+            tracing::info!(count = deleted.len(), "other servers' tokens deleted");
+            None
+        }
+        Err(error) => Some(format!(
+            "Signed in, but the other servers' tokens stay in the keyring: {error}"
+        )),
+    }
+}
+
+/// Stops the session and deletes every token the app stored, whichever
+/// server it was for. A `--demo` session never touched the keyring and
+/// leaves it alone.
 pub async fn sign_out(app: &AppHandle) {
-    let account = app.status().account;
     session::stop(app);
     let mut notice = None;
-    if let Some(account) = account.filter(|a| a.token_saved)
-        && let Ok(server) = ServerUrl::parse(&account.server)
-    {
-        match store::delete_token(&server).await {
-            Ok(_) => tracing::info!("token deleted from the keyring"),
+    if !app.shared().args.demo {
+        match store::delete_all_tokens().await {
+            Ok(deleted) => tracing::info!(count = deleted.len(), "tokens deleted from the keyring"),
             Err(error) => {
-                notice = Some(format!("Signed out, but the keyring entry stays: {error}"));
+                notice = Some(format!("Signed out, but the keyring entries stay: {error}"));
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The one window, created on demand and destroyed when closed, so an idle
 //! tray holds no webview (WebKit's web process exits with it).
 
-use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use crate::cli::View;
 
@@ -18,11 +18,57 @@ pub fn open(app: &AppHandle, view: View) {
     }
     let url = WebviewUrl::App(format!("index.html#{}", view.as_str()).into());
     let built = WebviewWindowBuilder::new(app, LABEL, url)
+        .on_navigation(|url| {
+            let stays = is_app_page(url);
+            if !stays {
+                tracing::warn!(%url, "the window may not leave the app; links open in the browser");
+            }
+            stays
+        })
         .title("PMAP Companion")
         .inner_size(960.0, 680.0)
         .min_inner_size(480.0, 400.0)
         .build();
     if let Err(error) = built {
         tracing::error!(%error, "could not open the window");
+    }
+}
+
+/// The app's own pages, as Tauri serves them: `tauri://localhost` on Linux
+/// and macOS, `http(s)://tauri.localhost` on Windows. The window never
+/// navigates anywhere else, whatever a page or a link in it asks.
+fn is_app_page(url: &Url) -> bool {
+    match (url.scheme(), url.host_str()) {
+        ("tauri", Some("localhost")) => true,
+        ("http" | "https", Some("tauri.localhost")) => url.port().is_none(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_stays_on_the_apps_own_pages() {
+        let page = |text: &str| is_app_page(&Url::parse(text).expect("URL"));
+        for allowed in [
+            "tauri://localhost/index.html#inbox",
+            "tauri://localhost/",
+            "http://tauri.localhost/index.html",
+        ] {
+            assert!(page(allowed), "{allowed} was refused");
+        }
+        for refused in [
+            "https://evil.test/",
+            "http://127.0.0.1:8080/",
+            "tauri://localhost.evil.test/",
+            "http://tauri.localhost:8080/",
+            "file:///etc/passwd",
+            "data:text/html,<script>alert(1)</script>",
+            "javascript:alert(1)",
+        ] {
+            assert!(!page(refused), "{refused} was allowed");
+        }
     }
 }

@@ -18,20 +18,17 @@ fn secret_tool(desktop: &Desktop, args: &[&str]) -> Command {
     command
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn keyring_token_signs_in_and_sign_out_deletes_it() {
-    let desktop = Desktop::start(Keyring::Unlocked);
-    let sim = Sim::start().await;
-    let origin = sim.url.clone();
+/// Stores `secret` for `origin` as the app would, with libsecret's tool.
+fn store(desktop: &Desktop, origin: &str, secret: &str) {
     let mut store = secret_tool(
-        &desktop,
+        desktop,
         &[
             "store",
             "--label=PMAP Companion",
             "service",
             "pmap-companion",
             "username",
-            &origin,
+            origin,
             "application",
             "rust-keyring",
         ],
@@ -43,12 +40,43 @@ async fn keyring_token_signs_in_and_sign_out_deletes_it() {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(ANA.as_bytes())
+        .write_all(secret.as_bytes())
         .expect("write secret");
     assert!(
         store.wait().expect("secret-tool").success(),
         "stored in gnome-keyring"
     );
+}
+
+/// The origins the keyring holds a token for, as libsecret's tool finds
+/// them (it prints attributes on stdout or stderr, by version).
+fn stored_origins(desktop: &Desktop) -> Vec<String> {
+    let output = secret_tool(desktop, &["search", "--all", "service", "pmap-companion"])
+        .stderr(Stdio::piped())
+        .output()
+        .expect("secret-tool");
+    let text = [output.stdout, output.stderr].concat();
+    let mut origins: Vec<String> = String::from_utf8_lossy(&text)
+        .lines()
+        .filter_map(|line| line.strip_prefix("attribute.username = "))
+        .map(str::to_owned)
+        .collect();
+    origins.sort();
+    origins
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keyring_token_signs_in_and_sign_out_deletes_every_servers_token() {
+    let desktop = Desktop::start(Keyring::Unlocked);
+    let sim = Sim::start().await;
+    let origin = sim.url.clone();
+    // Signed in here before, to another server: sign-out forgets both.
+    let other = "https://pmap.other.example";
+    store(&desktop, other, "token-for-the-other-server");
+    store(&desktop, &origin, ANA);
+    let mut both = vec![origin.clone(), other.to_owned()];
+    both.sort();
+    assert_eq!(stored_origins(&desktop), both);
 
     let mut panel = Panel::start(&desktop.bus).await;
     let app = App::launch(&desktop, &sim.url, None, &[]);
@@ -57,16 +85,9 @@ async fn keyring_token_signs_in_and_sign_out_deletes_it() {
     support::rig::status_line_shows(&tray, "Ana Analyst").await;
 
     tray.click("Sign out").await;
-    let lookup = || {
-        secret_tool(
-            &desktop,
-            &["lookup", "service", "pmap-companion", "username", &origin],
-        )
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default()
-    };
-    wait_until("the keyring entry to go", || lookup().is_empty());
+    wait_until("every keyring entry to go", || {
+        stored_origins(&desktop).is_empty()
+    });
     support::rig::status_line_shows(&tray, "Signed out").await;
     assert!(!app.log_text().contains(ANA), "the token reached the log");
     assert_eq!(

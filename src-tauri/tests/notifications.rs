@@ -6,7 +6,7 @@
 mod support;
 
 use pmap_testkit::eventually;
-use support::app::opened_urls;
+use support::app::{launcher_env, opened_urls};
 use support::rig::{popup_about, rig, rig_in_zone, status_line_shows};
 use support::sim::ANA;
 
@@ -148,6 +148,20 @@ async fn open_action_hands_the_deep_link_on_the_servers_origin_to_the_desktop() 
             .iter()
             .all(|url| url.starts_with(&format!("{}/", sim.url))),
         "only the server's origin is ever opened"
+    );
+    // The app was started with PMAP_TOKEN; nothing it starts inherits it,
+    // and it is gone from what the kernel shows of its own environment.
+    let inherited = launcher_env(&rig.desktop);
+    assert!(
+        inherited.lines().any(|line| line.starts_with("PATH=")),
+        "recorded: {inherited}"
+    );
+    assert!(!inherited.contains("PMAP_TOKEN"), "recorded: {inherited}");
+    assert!(!inherited.contains(ANA), "the browser inherited the token");
+    let own = std::fs::read(format!("/proc/{}/environ", rig.app.pid())).expect("environ");
+    assert!(
+        !own.windows(ANA.len()).any(|w| w == ANA.as_bytes()),
+        "the token is still in the app's environment"
     );
 }
 

@@ -11,6 +11,24 @@ export async function mount(root, app) {
   });
   const token = h('input', { id: 'token', type: 'password', required: true, autocomplete: 'off', spellcheck: 'false' });
   const message = h('p', { id: 'sign-in-message', role: 'status', 'aria-live': 'polite' });
+  // Tokens saved for other servers: the user says whether this sign-in
+  // forgets them (the default) or keeps them beside the new one.
+  const stored = await invoke('stored_servers').catch(() => []);
+  const othersList = h('span', { id: 'other-servers' });
+  const forget = h('input', { id: 'others-forget', type: 'radio', name: 'others', value: 'forget', checked: true });
+  const keep = h('input', { id: 'others-keep', type: 'radio', name: 'others', value: 'keep' });
+  const others = h('fieldset', { class: 'others', hidden: true },
+    h('legend', {}, 'Also saved: a token for ', othersList),
+    h('label', {}, forget, ' Forget it once I am signed in here'),
+    h('label', {}, keep, ' Keep it'));
+  const otherOrigins = () => stored.filter((origin) => origin !== originOf(server.value));
+  const showOthers = () => {
+    const list = otherOrigins();
+    othersList.textContent = list.join(', ');
+    others.hidden = list.length === 0;
+  };
+  server.addEventListener('input', showOthers);
+  showOthers();
   const submit = h('button', { type: 'submit' }, 'Sign in');
   const form = h('form', {
     class: 'sign-in',
@@ -19,7 +37,8 @@ export async function mount(root, app) {
       submit.disabled = true;
       message.textContent = 'Checking…';
       try {
-        const result = await invoke('sign_in', { server: server.value, token: token.value });
+        const choice = otherOrigins().length ? (keep.checked ? 'keep' : 'forget') : null;
+        const result = await invoke('sign_in', { server: server.value, token: token.value, others: choice });
         message.textContent = `Signed in as ${result.account.name}.` + (result.notice ? ` ${result.notice}` : '');
       } catch (error) {
         message.textContent = String(error);
@@ -32,7 +51,15 @@ export async function mount(root, app) {
   h('label', { for: 'server' }, 'Server URL'), server,
   h('label', { for: 'token' }, 'Personal API token'), token,
   h('p', { class: 'hint' }, 'Create a token in PMAP under Profile → API tokens. It is stored in your system keyring.'),
-  submit, message);
+  others, submit, message);
   root.append(h('div', { class: 'toolbar' }, h('h1', {}, 'Sign in')), form);
   (app.status?.account ? token : server).focus();
+}
+
+function originOf(text) {
+  try {
+    return new URL(text).origin;
+  } catch {
+    return '';
+  }
 }

@@ -32,7 +32,7 @@ struct Cli {
 enum Command {
     /// Validate a token (read from stdin or a prompt) and store it in the OS keyring.
     Login(commands::login::Args),
-    /// Delete the stored token.
+    /// Delete every stored token, whichever server it was for.
     Logout,
     /// Show the server, who is signed in, and the unread count.
     Status,
@@ -51,15 +51,29 @@ enum Command {
     Prefs(commands::prefs::Command),
 }
 
-/// One thread is plenty for one stream and a few REST calls, and it avoids
-/// cross-thread wake-ups on every frame (see docs/performance.md).
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // First, while the process has one thread: no child inherits the token.
+    companion_core::store::take_token_from_env();
     let cli = Cli::parse();
     init_logging();
+    // One thread is plenty for one stream and a few REST calls, and it
+    // avoids cross-thread wake-ups on every frame (see docs/performance.md).
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run(cli)),
+        Err(error) => {
+            output::error(&format!("pmap-cli: could not start: {error}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Login(args) => commands::login::run(cli.server, cli.format, args).await,
-        Command::Logout => commands::logout::run(cli.server, cli.format).await,
+        Command::Logout => commands::logout::run(cli.format).await,
         Command::Status => commands::status::run(cli.server, cli.format).await,
         Command::Watch(args) => commands::watch::run(cli.server, cli.format, args).await,
         Command::Inbox(args) => commands::inbox::run(cli.server, cli.format, args).await,
@@ -87,6 +101,10 @@ fn next_step(error: &anyhow::Error) -> Option<&'static str> {
     match error.chain().find_map(|e| e.downcast_ref::<Error>())? {
         Error::NoToken => Some("run `pmap-cli login` (or set PMAP_TOKEN for headless use)"),
         Error::Unauthorized => Some("check the token and run `pmap-cli login` again"),
+        Error::OtherTokensStored(_) => Some(
+            "pass --forget-others to delete it once this sign-in succeeds, \
+             or --keep-others to keep it",
+        ),
         _ => None,
     }
 }

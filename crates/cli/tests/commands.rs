@@ -359,3 +359,21 @@ async fn the_token_never_reaches_logs_even_at_trace_level() {
     assert!(!stderr.contains("demo-ana"), "token in logs");
     assert!(!printed.contains("demo-ana"), "token in output");
 }
+
+#[tokio::test]
+async fn the_token_leaves_the_environment_once_read() {
+    let sim = Sim::start(&[]).await;
+    let token = "demo-ana";
+    let mut watch = Watch::start(&sim, token, &[]).await;
+    // Live proves the token was read and used.
+    watch.wait_live().await;
+    // What the kernel shows of the process's environment (`ps e`), and so
+    // the start of what a child would have inherited.
+    let environ = std::fs::read(format!("/proc/{}/environ", watch.pid())).expect("environ");
+    let has = |needle: &[u8]| environ.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"XDG_CONFIG_HOME="), "read the right environment");
+    assert!(
+        !has(token.as_bytes()),
+        "the token is still in the environment"
+    );
+}

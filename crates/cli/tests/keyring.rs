@@ -101,8 +101,88 @@ async fn login_stores_the_token_in_the_keyring_only_and_logout_removes_it() {
 
     let (code, stdout, _) = cli_with_stdin(&sim, &home, &["logout"], "").await;
     assert_eq!(code, 0);
-    assert!(stdout.contains("token was deleted"), "{stdout}");
+    assert!(stdout.contains("deleted the token for"), "{stdout}");
     let (code, _, stderr) = cli_with_stdin(&sim, &home, &["status"], "").await;
     assert_ne!(code, 0);
     assert!(stderr.contains("not signed in"), "{stderr}");
+}
+
+/// What the Secret Service itself holds for this app, asked with
+/// libsecret's own tool: the origin of each stored token, sorted.
+fn stored_origins() -> Vec<String> {
+    let output = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "service", "pmap-companion"])
+        .output()
+        .expect("secret-tool (apt install libsecret-tools)");
+    // secret-tool prints an item's attributes on stdout or stderr
+    // depending on its version; read both.
+    let text = [output.stdout, output.stderr].concat();
+    let mut origins: Vec<String> = String::from_utf8_lossy(&text)
+        .lines()
+        .filter_map(|line| line.strip_prefix("attribute.username = "))
+        .map(str::to_owned)
+        .collect();
+    origins.sort();
+    origins
+}
+
+/// Signing in to a second server asks what to do with the first one's
+/// token, and sign-out deletes every token, whichever server it was for.
+#[tokio::test]
+async fn a_second_server_needs_a_choice_and_logout_forgets_every_server() {
+    if !keyring_available() {
+        return;
+    }
+    let (first, second) = (Sim::start(&[]).await, Sim::start(&[]).await);
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut both = vec![first.url(), second.url()];
+    both.sort();
+    let (code, _, stderr) = cli_with_stdin(&first, &home, &["login"], "demo-ana\n").await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stored_origins(), vec![first.url()]);
+
+    // No choice made: nothing is stored for the second server.
+    let (code, _, stderr) = cli_with_stdin(&second, &home, &["login"], "demo-ben\n").await;
+    assert_ne!(code, 0);
+    assert!(stderr.contains(&first.url()), "{stderr}");
+    assert!(stderr.contains("--forget-others"), "{stderr}");
+    assert!(stderr.contains("--keep-others"), "{stderr}");
+    assert_eq!(stored_origins(), vec![first.url()]);
+
+    // Keep: both are stored, and each server still signs in with its own.
+    let (code, _, stderr) =
+        cli_with_stdin(&second, &home, &["login", "--keep-others"], "demo-ben\n").await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stored_origins(), both);
+    for (sim, user) in [(&first, "u-ana"), (&second, "u-ben")] {
+        let output = cli(&home)
+            .args(["--server", &sim.url(), "--format", "json", "status"])
+            .output()
+            .await
+            .expect("status");
+        let status: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("status JSON");
+        assert_eq!(status["user"]["id"], user);
+    }
+
+    // Sign-out forgets every server.
+    let (code, stdout, _) = cli_with_stdin(&second, &home, &["logout"], "").await;
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains(&first.url()) && stdout.contains(&second.url()),
+        "{stdout}"
+    );
+    assert_eq!(stored_origins(), Vec::<String>::new());
+
+    // Forget: only the server signed in to last keeps a token.
+    for (sim, args) in [
+        (&first, &["login"][..]),
+        (&second, &["login", "--forget-others"][..]),
+    ] {
+        let (code, _, stderr) = cli_with_stdin(sim, &home, args, "demo-ana\n").await;
+        assert_eq!(code, 0, "{stderr}");
+    }
+    assert_eq!(stored_origins(), vec![second.url()]);
+    let (code, _, _) = cli_with_stdin(&second, &home, &["logout"], "").await;
+    assert_eq!(code, 0);
 }

@@ -35,6 +35,10 @@ pub enum Error {
     BadServerUrl { url: String, reason: String },
     #[error("not signed in: no token is stored for this server and PMAP_TOKEN is not set")]
     NoToken,
+    /// Signing in to one server while tokens for others are stored: the
+    /// user chooses to forget or keep them (`store::OtherTokens`).
+    #[error("a token for another server is stored too ({}): choose whether to forget or keep it", .0.join(", "))]
+    OtherTokensStored(Vec<String>),
     #[error("the OS keyring is unavailable: {0}")]
     Keyring(String),
     /// A keyring call was given up (see `store::KEYRING_PATIENCE`).

@@ -50,15 +50,18 @@ impl App {
 
 /// The browser launcher the app finds first on its PATH: a real program
 /// that records the URL it was asked to open (one per line) in
-/// `opened-urls` instead of starting a browser, so tests observe exactly
-/// what the app handed to the desktop.
+/// `opened-urls`, and the environment it inherited in `launcher-env`,
+/// instead of starting a browser, so tests observe exactly what the app
+/// handed to the desktop.
 pub fn launcher_path(desktop: &Desktop) -> String {
     use std::os::unix::fs::PermissionsExt;
     let bin = desktop.path("bin");
     std::fs::create_dir_all(&bin).expect("launcher dir");
     let record = desktop.path("opened-urls");
+    let environment = desktop.path("launcher-env");
     let script = format!(
-        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+        "#!/bin/sh\nenv > '{}'\nprintf '%s\\n' \"$1\" >> '{}'\n",
+        environment.display(),
         record.display()
     );
     let launcher = bin.join("xdg-open");
@@ -67,6 +70,11 @@ pub fn launcher_path(desktop: &Desktop) -> String {
         .expect("chmod launcher");
     let system = std::env::var("PATH").unwrap_or_default();
     format!("{}:{system}", bin.display())
+}
+
+/// The environment the launcher last ran with, one `NAME=value` per line.
+pub fn launcher_env(desktop: &Desktop) -> String {
+    std::fs::read_to_string(desktop.path("launcher-env")).expect("the launcher ran")
 }
 
 /// The URLs the app asked the desktop to open so far.

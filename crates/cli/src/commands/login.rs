@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use companion_core::rest::{Client, Token};
-use companion_core::store;
+use companion_core::store::{self, OtherTokens};
 use companion_core::zeroize::Zeroizing;
 use serde_json::json;
 
@@ -14,10 +14,31 @@ use crate::context::Context;
 use crate::output::{self, Format, terminal};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Delete the tokens stored for other servers once this sign-in succeeds.
+    #[arg(long, conflicts_with = "keep_others")]
+    forget_others: bool,
+    /// Keep the tokens stored for other servers (reach them with --server).
+    #[arg(long)]
+    keep_others: bool,
+}
 
-pub async fn run(server: Option<String>, format: Format, _args: Args) -> Result<ExitCode> {
+impl Args {
+    fn others(&self) -> Option<OtherTokens> {
+        match (self.forget_others, self.keep_others) {
+            (true, _) => Some(OtherTokens::Forget),
+            (_, true) => Some(OtherTokens::Keep),
+            _ => None,
+        }
+    }
+}
+
+pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<ExitCode> {
     let mut ctx = Context::load(server)?;
+    // Asked before the token is read: a second server's token is never
+    // stored beside the first one's without the user saying so.
+    let stored = store::stored_servers().await?;
+    let forget = store::others_to_forget(&stored, &ctx.server, args.others())?;
     let token = read_token()?;
     let me = Client::new(ctx.server.clone(), token.clone())?
         .me()
@@ -26,16 +47,25 @@ pub async fn run(server: Option<String>, format: Format, _args: Args) -> Result<
     store::store_token(&ctx.server, &token).await?;
     ctx.config.server = Some(ctx.server.to_string());
     ctx.save_config()?;
+    let forgotten = store::delete_tokens_for(forget).await?;
     match format {
-        Format::Json => output::json_line(
-            &json!({"signed_in": true, "server": ctx.server.to_string(), "user": me}),
-        ),
-        Format::Text => output::line(&format!(
-            "Signed in to {} as {} <{}>",
-            ctx.server,
-            terminal::visible(&me.name),
-            terminal::visible(&me.email)
-        )),
+        Format::Json => output::json_line(&json!({
+            "signed_in": true,
+            "server": ctx.server.to_string(),
+            "user": me,
+            "forgotten": forgotten,
+        })),
+        Format::Text => {
+            output::line(&format!(
+                "Signed in to {} as {} <{}>",
+                ctx.server,
+                terminal::visible(&me.name),
+                terminal::visible(&me.email)
+            ));
+            if !forgotten.is_empty() {
+                output::line(&format!("Deleted the token for {}", forgotten.join(", ")));
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

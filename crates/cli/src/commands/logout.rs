@@ -1,4 +1,5 @@
-//! `logout`: delete the stored token for the server.
+//! `logout`: delete every token this app stored, whichever server it was
+//! for. The config (which server) stays, so `login` asks for the token only.
 
 use std::process::ExitCode;
 
@@ -6,19 +7,21 @@ use anyhow::Result;
 use companion_core::store;
 use serde_json::json;
 
-use crate::context::Context;
 use crate::output::{self, Format};
 
-pub async fn run(server: Option<String>, format: Format) -> Result<ExitCode> {
-    let ctx = Context::load(server)?;
-    let deleted = store::delete_token(&ctx.server).await?;
+pub async fn run(format: Format) -> Result<ExitCode> {
+    let deleted = store::delete_all_tokens().await?;
     match format {
-        Format::Json => output::json_line(&json!({"signed_out": true, "deleted": deleted})),
-        Format::Text if deleted => output::line(&format!(
-            "Signed out of {}; the token was deleted",
-            ctx.server
+        Format::Json => output::json_line(&json!({
+            "signed_out": true,
+            "deleted": !deleted.is_empty(),
+            "servers": deleted,
+        })),
+        Format::Text if deleted.is_empty() => output::line("No token was stored"),
+        Format::Text => output::line(&format!(
+            "Signed out; deleted the token for {}",
+            deleted.join(", ")
         )),
-        Format::Text => output::line(&format!("No token was stored for {}", ctx.server)),
     }
     Ok(ExitCode::SUCCESS)
 }

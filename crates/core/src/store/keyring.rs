@@ -1,7 +1,7 @@
 //! The token's only home: the OS keyring (Secret Service on Linux, through
 //! the `keyring` crate), service `pmap-companion`, account = server origin.
-//! Headless runs may pass it in `PMAP_TOKEN` instead; it is never read from
-//! argv and never written to a file.
+//! Headless runs may pass it in `PMAP_TOKEN` instead (see `env_token`); it
+//! is never read from argv and never written to a file.
 //!
 //! Every keyring call, from any front end, gives up after
 //! [`KEYRING_PATIENCE`]: a locked collection can wait forever on an unlock
@@ -14,13 +14,11 @@ use std::time::Duration;
 use secrecy::zeroize::Zeroizing;
 use tokio::sync::oneshot;
 
+use super::env_token::env_token;
 use crate::error::{Error, Result};
 use crate::rest::{ServerUrl, Token};
 
 const SERVICE: &str = "pmap-companion";
-
-/// The environment variable that carries a token for headless use.
-pub const TOKEN_ENV: &str = "PMAP_TOKEN";
 
 /// How long one keyring call may take before it is reported as
 /// [`Error::KeyringTimeout`].
@@ -35,8 +33,7 @@ pub enum TokenSource {
 
 /// `PMAP_TOKEN` if set, else the keyring entry for this server.
 pub async fn load_token(server: &ServerUrl) -> Result<(Token, TokenSource)> {
-    let raw = std::env::var(TOKEN_ENV).ok().map(Zeroizing::new);
-    if let Some(token) = raw.as_deref().and_then(|raw| Token::new(raw)) {
+    if let Some(token) = env_token() {
         return Ok((token, TokenSource::Environment));
     }
     let token = TokenStore::os().load(server).await?;
@@ -53,6 +50,50 @@ pub async fn delete_token(server: &ServerUrl) -> Result<bool> {
     TokenStore::os().delete(server).await
 }
 
+/// The origins of every server this app has a token stored for, sorted.
+pub async fn stored_servers() -> Result<Vec<String>> {
+    TokenStore::os().accounts().await
+}
+
+/// Deletes every token this app stored, whichever server it was for (sign
+/// out); returns the origins whose token was deleted.
+pub async fn delete_all_tokens() -> Result<Vec<String>> {
+    TokenStore::os().delete_all().await
+}
+
+/// What signing in to one server does with tokens stored for others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OtherTokens {
+    /// Delete them once the new token is stored (one server at a time).
+    Forget,
+    /// Keep them: `--server` or a later sign-in uses them again.
+    Keep,
+}
+
+/// The other servers' tokens to forget once signing in to `server` has
+/// succeeded. With tokens for other servers stored and no `choice`, the
+/// sign-in must not go ahead: [`Error::OtherTokensStored`] names them.
+pub fn others_to_forget(
+    stored: &[String],
+    server: &ServerUrl,
+    choice: Option<OtherTokens>,
+) -> Result<Vec<String>> {
+    let origin = server.origin();
+    let others: Vec<String> = stored.iter().filter(|s| **s != origin).cloned().collect();
+    match choice {
+        _ if others.is_empty() => Ok(others),
+        None => Err(Error::OtherTokensStored(others)),
+        Some(OtherTokens::Keep) => Ok(Vec::new()),
+        Some(OtherTokens::Forget) => Ok(others),
+    }
+}
+
+/// Deletes the tokens stored for these origins; returns those that had one.
+pub async fn delete_tokens_for(origins: Vec<String>) -> Result<Vec<String>> {
+    TokenStore::os().delete_accounts(origins).await
+}
+
 /// A blocking secret store, one secret per account: the seam between the
 /// rules here (no entry, patience) and the OS keyring. A secret read comes
 /// back in a zeroizing buffer; one written is lent, never copied.
@@ -60,6 +101,8 @@ pub(crate) trait Secrets: Send + Sync + 'static {
     fn get(&self, account: &str) -> keyring::Result<Zeroizing<String>>;
     fn set(&self, account: &str, secret: &str) -> keyring::Result<()>;
     fn delete(&self, account: &str) -> keyring::Result<()>;
+    /// Every account that has a secret under this app's service.
+    fn accounts(&self) -> keyring::Result<Vec<String>>;
 }
 
 /// The OS keyring, through the `keyring` crate.
@@ -78,6 +121,33 @@ impl Secrets for OsKeyring {
 
     fn delete(&self, account: &str) -> keyring::Result<()> {
         keyring::Entry::new(SERVICE, account)?.delete_credential()
+    }
+
+    /// The keyring crate looks up one account at a time; the Secret Service
+    /// it stores into can search by service alone.
+    #[cfg(target_os = "linux")]
+    fn accounts(&self) -> keyring::Result<Vec<String>> {
+        use secret_service::EncryptionType;
+        use secret_service::blocking::SecretService;
+        let decode = keyring::secret_service::decode_error;
+        let service = SecretService::connect(EncryptionType::Dh).map_err(decode)?;
+        let found = service
+            .search_items(std::collections::HashMap::from([("service", SERVICE)]))
+            .map_err(decode)?;
+        let mut accounts = Vec::new();
+        for item in found.unlocked.iter().chain(&found.locked) {
+            if let Some(account) = item.get_attributes().map_err(decode)?.remove("username") {
+                accounts.push(account);
+            }
+        }
+        Ok(accounts)
+    }
+
+    /// Elsewhere the keyring crate offers no search: only the current
+    /// server's token can be found, and deleted, by name.
+    #[cfg(not(target_os = "linux"))]
+    fn accounts(&self) -> keyring::Result<Vec<String>> {
+        Ok(Vec::new())
     }
 }
 
@@ -124,6 +194,40 @@ impl TokenStore {
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(other) => Err(unavailable(other)),
         }
+    }
+
+    /// Sorted, without duplicates (one origin may hold an entry per
+    /// keyring collection).
+    pub(crate) async fn accounts(&self) -> Result<Vec<String>> {
+        let mut accounts = self.call(|s| s.accounts()).await?.map_err(unavailable)?;
+        accounts.sort();
+        accounts.dedup();
+        Ok(accounts)
+    }
+
+    /// Deletes the token of every account; returns those that had one.
+    pub(crate) async fn delete_all(&self) -> Result<Vec<String>> {
+        let accounts = self.accounts().await?;
+        self.delete_accounts(accounts).await
+    }
+
+    /// Returns the accounts that had a token.
+    pub(crate) async fn delete_accounts(&self, accounts: Vec<String>) -> Result<Vec<String>> {
+        let deleted = self
+            .call(move |s| {
+                let mut deleted = Vec::new();
+                for account in accounts {
+                    match s.delete(&account) {
+                        Ok(()) => deleted.push(account),
+                        Err(keyring::Error::NoEntry) => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(deleted)
+            })
+            .await?
+            .map_err(unavailable)?;
+        Ok(deleted)
     }
 
     /// Runs one blocking call on a thread of its own and waits at most

@@ -42,6 +42,10 @@ impl Secrets for Memory {
             .map(drop)
             .ok_or(keyring::Error::NoEntry)
     }
+
+    fn accounts(&self) -> keyring::Result<Vec<String>> {
+        Ok(self.0.lock().expect("lock").keys().cloned().collect())
+    }
 }
 
 /// A locked keyring waiting on an unlock prompt no one will answer.
@@ -65,6 +69,9 @@ impl Secrets for NeverAnswers {
     fn delete(&self, _: &str) -> keyring::Result<()> {
         Self::wait()
     }
+    fn accounts(&self) -> keyring::Result<Vec<String>> {
+        Self::wait()
+    }
 }
 
 /// A keyring that refuses every call: no Secret Service on the bus.
@@ -78,6 +85,9 @@ impl Secrets for Refuses {
         Err(keyring::Error::NoStorageAccess("no secret service".into()))
     }
     fn delete(&self, _: &str) -> keyring::Result<()> {
+        Err(keyring::Error::NoStorageAccess("no secret service".into()))
+    }
+    fn accounts(&self) -> keyring::Result<Vec<String>> {
         Err(keyring::Error::NoStorageAccess("no secret service".into()))
     }
 }
@@ -94,6 +104,57 @@ async fn a_token_round_trips_under_the_server_origin() {
     let loaded = store.load(&server()).await.expect("load");
     assert_eq!(loaded.expose(), "s3cret");
     assert!(store.delete(&server()).await.expect("delete"));
+}
+
+#[tokio::test]
+async fn delete_all_removes_the_token_of_every_server() {
+    let memory = Arc::new(Memory::default());
+    let store = TokenStore::new(memory.clone(), KEYRING_PATIENCE);
+    let other = ServerUrl::parse("https://other.example:8443/").expect("server URL");
+    store.save(&other, &token("two")).await.expect("save");
+    store.save(&server(), &token("one")).await.expect("save");
+    let both = vec![
+        "https://other.example:8443".to_owned(),
+        "https://pmap.example.com".to_owned(),
+    ];
+    assert_eq!(store.accounts().await.expect("accounts"), both);
+    assert_eq!(store.delete_all().await.expect("delete all"), both);
+    assert_eq!(
+        store.accounts().await.expect("accounts"),
+        Vec::<String>::new()
+    );
+    assert!(store.delete_all().await.expect("again").is_empty());
+}
+
+/// `None`: the sign-in needs the user's choice first.
+type Forget = Option<Vec<String>>;
+
+#[test]
+fn signing_in_beside_another_servers_token_needs_a_choice() {
+    let here = server().origin();
+    let other = "https://other.example".to_owned();
+    let both = vec![here.clone(), other.clone()];
+    let cases: Vec<(Vec<String>, Option<OtherTokens>, Forget)> = vec![
+        (vec![], None, Some(vec![])),
+        (vec![here.clone()], None, Some(vec![])),
+        (both.clone(), None, None),
+        (vec![other.clone()], None, None),
+        (both.clone(), Some(OtherTokens::Keep), Some(vec![])),
+        (
+            both.clone(),
+            Some(OtherTokens::Forget),
+            Some(vec![other.clone()]),
+        ),
+    ];
+    for (stored, choice, want) in cases {
+        match (others_to_forget(&stored, &server(), choice), want) {
+            (Ok(got), Some(want)) => assert_eq!(got, want, "{stored:?} {choice:?}"),
+            (Err(Error::OtherTokensStored(named)), None) => {
+                assert_eq!(named, vec![other.clone()], "{stored:?}");
+            }
+            (got, want) => panic!("{stored:?} {choice:?}: got {got:?}, want {want:?}"),
+        }
+    }
 }
 
 #[tokio::test]
