@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::output::Format;
+use crate::output::{Format, FormatArg};
 
 #[derive(Debug, Parser)]
 #[command(name = "pmap-cli", version, about = "PMAP Companion from a terminal")]
@@ -22,8 +22,8 @@ struct Cli {
     #[arg(long, global = true, env = "PMAP_SERVER")]
     server: Option<String>,
     /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,15 +72,11 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Login(args) => commands::login::run(cli.server, cli.format, args).await,
-        Command::Logout => commands::logout::run(cli.format).await,
-        Command::Status => commands::status::run(cli.server, cli.format).await,
-        Command::Watch(args) => commands::watch::run(cli.server, cli.format, args).await,
-        Command::Inbox(args) => commands::inbox::run(cli.server, cli.format, args).await,
-        Command::Read { id } => commands::read::one(cli.server, cli.format, &id).await,
-        Command::ReadAll => commands::read::all(cli.server, cli.format).await,
         Command::Calendar(args) => commands::calendar::run(cli.server, cli.format, args).await,
-        Command::Prefs(command) => commands::prefs::run(cli.server, cli.format, command).await,
+        command => match cli.format.plain() {
+            Ok(format) => run_plain(command, cli.server, format).await,
+            Err(error) => Err(error),
+        },
     };
     match result {
         Ok(code) => code,
@@ -91,6 +87,25 @@ async fn run(cli: Cli) -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Every command but `calendar`, which alone has an iCalendar form.
+async fn run_plain(
+    command: Command,
+    server: Option<String>,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Login(args) => commands::login::run(server, format, args).await,
+        Command::Logout => commands::logout::run(format).await,
+        Command::Status => commands::status::run(server, format).await,
+        Command::Watch(args) => commands::watch::run(server, format, args).await,
+        Command::Inbox(args) => commands::inbox::run(server, format, args).await,
+        Command::Read { id } => commands::read::one(server, format, &id).await,
+        Command::ReadAll => commands::read::all(server, format).await,
+        Command::Calendar(args) => commands::calendar::run(server, format.into(), args).await,
+        Command::Prefs(command) => commands::prefs::run(server, format, command).await,
     }
 }
 

@@ -123,6 +123,61 @@ async fn calendar_shows_personal_deadlines_by_default_and_everything_on_request(
 }
 
 #[tokio::test]
+async fn calendar_as_ics_holds_one_event_per_personal_deadline_that_a_parser_reads_back() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let mine = json_of(&sim, &home, &["calendar"]).await;
+    let items = mine["items"].as_array().expect("items");
+    assert!(!items.is_empty(), "the fixture has personal deadlines");
+    let (code, stdout, stderr) =
+        run_cli(&sim, &home, "demo-ana", &["--format", "ics", "calendar"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let calendar = ical::IcalParser::new(std::io::BufReader::new(stdout.as_bytes()))
+        .next()
+        .expect("a calendar")
+        .expect("parses as iCalendar");
+    let prop = |props: &[ical::property::Property], name: &str| {
+        props
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+    };
+    assert_eq!(calendar.events.len(), items.len(), "one VEVENT per item");
+    let host = sim.url().trim_start_matches("http://").to_owned();
+    let mut uids: Vec<String> = Vec::new();
+    for (event, item) in calendar.events.iter().zip(items) {
+        let uid = prop(&event.properties, "UID").expect("UID");
+        let id = item["id"].as_str().expect("id");
+        assert!(uid.ends_with(&format!("@{host}")), "{uid}");
+        assert!(uid.starts_with(id) || uid.contains('%'), "{uid} names {id}");
+        uids.push(uid);
+        let summary = prop(&event.properties, "SUMMARY").expect("SUMMARY");
+        let title = item["title"].as_str().expect("title");
+        assert!(summary.ends_with(title), "{summary} / {title}");
+        assert!(prop(&event.properties, "DTSTART").is_some());
+        assert_eq!(event.alarms.len(), 3, "the default reminder leads");
+    }
+    let count = uids.len();
+    uids.sort();
+    uids.dedup();
+    assert_eq!(uids.len(), count, "UIDs are unique");
+
+    // Only the calendar has an iCalendar form, and only of deadlines.
+    let (code, _, stderr) = run_cli(&sim, &home, "demo-ana", &["--format", "ics", "inbox"]).await;
+    assert_ne!(code, 0);
+    assert!(stderr.contains("for `calendar` only"), "{stderr}");
+    let (code, _, stderr) = run_cli(
+        &sim,
+        &home,
+        "demo-ana",
+        &["--format", "ics", "calendar", "--all-kinds"],
+    )
+    .await;
+    assert_ne!(code, 0);
+    assert!(stderr.contains("personal deadlines only"), "{stderr}");
+}
+
+#[tokio::test]
 async fn prefs_set_writes_local_cells_to_config_and_server_cells_to_the_server() {
     let sim = Sim::start(&[]).await;
     let home = tempfile::tempdir().expect("tempdir");

@@ -16,6 +16,7 @@
 //!   comments reported for the idle watchdog) and computes reconnect delays.
 //! - [`preferences`] is the preference grid: local and server channels,
 //!   preference keys, the server matrix's lookup rule, the rows to show.
+//! - [`ics`] writes personal deadlines as an RFC 5545 calendar.
 //! - [`rest`] is the HTTP client for PROTOCOL.md's endpoints.
 //! - [`store`] keeps config and the reminder ledger in atomic JSON files and
 //!   the token in the OS keyring.
@@ -28,6 +29,7 @@
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod ics;
 pub mod preferences;
 pub mod rest;
 pub mod shell;

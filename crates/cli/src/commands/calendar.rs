@@ -3,12 +3,13 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use chrono::{Local, Utc};
+use companion_core::ics;
 use companion_core::rest::{Calendar, CalendarQuery};
 
 use crate::context::Context;
-use crate::output::{self, Format, terminal};
+use crate::output::{self, FormatArg, terminal};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -26,8 +27,12 @@ pub struct Args {
     company: Option<String>,
 }
 
-pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<ExitCode> {
-    let client = Context::load(server)?.client().await?;
+pub async fn run(server: Option<String>, format: FormatArg, args: Args) -> Result<ExitCode> {
+    if format == FormatArg::Ics && args.all_kinds {
+        bail!("--format ics holds your personal deadlines only: drop --all-kinds");
+    }
+    let ctx = Context::load(server)?;
+    let client = ctx.client().await?;
     let query = CalendarQuery {
         from: args.from,
         to: args.to,
@@ -36,8 +41,15 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
     };
     let calendar = client.calendar(&query).await?;
     match format {
-        Format::Json => output::json_line(&calendar),
-        Format::Text => print_table(&calendar),
+        FormatArg::Json => output::json_line(&calendar),
+        FormatArg::Text => print_table(&calendar),
+        // The calendar reminds as the app does: the same lead times.
+        FormatArg::Ics => output::raw(&ics::deadlines_ics(
+            &calendar.items,
+            &ctx.server.origin(),
+            &ctx.config.prefs.reminder_leads_mins,
+            Utc::now(),
+        )),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,10 +11,52 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// How a command prints its results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
+}
+
+/// `--format`: what the user asked for. `ics` is the calendar's alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Readable lines and tables.
+    Text,
+    /// One JSON value per line.
+    Json,
+    /// iCalendar (RFC 5545): `calendar` only.
+    Ics,
+}
+
+impl FormatArg {
+    /// The format of a command that has no iCalendar form.
+    pub fn plain(self) -> anyhow::Result<Format> {
+        match self {
+            FormatArg::Text => Ok(Format::Text),
+            FormatArg::Json => Ok(Format::Json),
+            FormatArg::Ics => {
+                anyhow::bail!("--format ics is for `calendar` only; use text or json here")
+            }
+        }
+    }
+}
+
+impl From<Format> for FormatArg {
+    fn from(format: Format) -> FormatArg {
+        match format {
+            Format::Text => FormatArg::Text,
+            Format::Json => FormatArg::Json,
+        }
+    }
+}
+
+/// Writes `text` to stdout exactly as it is (an iCalendar document, whose
+/// writer has already escaped the server's text) and flushes.
+pub fn raw(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
 }
 
 /// Prints one JSON value on one line and flushes (watch output is read
