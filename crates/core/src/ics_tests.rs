@@ -20,9 +20,11 @@ fn now() -> DateTime<Utc> {
 
 const ORIGIN: &str = "https://pmap.example.com:8443";
 
-/// Every event's properties as (name, value) pairs, with each alarm's
-/// TRIGGER, as `ical` reads them.
-fn parse(text: &str) -> Vec<(Vec<(String, String)>, Vec<String>)> {
+/// One event's properties as (name, value) pairs, and its alarms' TRIGGERs.
+type ParsedEvent = (Vec<(String, String)>, Vec<String>);
+
+/// Every event, as `ical` reads it.
+fn parse(text: &str) -> Vec<ParsedEvent> {
     let mut calendars = ical::IcalParser::new(BufReader::new(text.as_bytes()));
     let calendar = calendars
         .next()
