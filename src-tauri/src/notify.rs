@@ -20,7 +20,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use companion_core::{Popup, UserAction};
+use companion_core::{Popup, PopupKind, UserAction};
 use futures_util::StreamExt;
 use tauri::{AppHandle, Manager};
 use tokio::sync::mpsc;
@@ -28,7 +28,9 @@ use zbus::message::Type;
 use zbus::zvariant::Value;
 use zbus::{Connection, MatchRule, Message, MessageStream};
 
+use crate::cli::View;
 use crate::state::AppState;
+use crate::window;
 
 pub const APP_NAME: &str = "PMAP Companion";
 pub const ACTION_OPEN: &str = "open";
@@ -80,7 +82,7 @@ pub struct DesktopNotification {
 /// The notification for a pop-up, with actions only where they can work.
 pub fn build(popup: &Popup, icon: Option<&Path>) -> DesktopNotification {
     let mut actions = Vec::new();
-    if popup.url.is_some() {
+    if popup.url.is_some() || view_of(popup).is_some() {
         actions.extend([ACTION_OPEN, "Open"]);
     }
     if popup.notification_id.is_some() {
@@ -124,11 +126,34 @@ fn escape_markup(text: &str) -> String {
     escaped
 }
 
+/// The app's own view a pop-up opens, for pop-ups about the app's data
+/// rather than one page on the server: the agenda opens the calendar.
+fn view_of(popup: &Popup) -> Option<View> {
+    match popup.kind {
+        PopupKind::Agenda => Some(View::Calendar),
+        _ => None,
+    }
+}
+
 /// Where a click on one shown pop-up leads.
 #[derive(Clone, Debug, PartialEq)]
 struct Target {
     url: Option<String>,
     notification_id: Option<String>,
+    view: Option<View>,
+}
+
+impl Target {
+    /// `None` when the pop-up has no action.
+    fn of(popup: &Popup) -> Option<Target> {
+        let target = Target {
+            url: popup.url.clone(),
+            notification_id: popup.notification_id.clone(),
+            view: view_of(popup),
+        };
+        (target.url.is_some() || target.notification_id.is_some() || target.view.is_some())
+            .then_some(target)
+    }
 }
 
 /// One shown pop-up with actions, and when it was shown.
@@ -236,14 +261,11 @@ impl Bus {
     async fn show(&mut self, app: &AppHandle, popup: &Popup, icon: Option<&Path>) {
         let (shown, held) = self.notify(&build(popup, icon)).await;
         match shown {
-            Ok(id) if popup.url.is_some() || popup.notification_id.is_some() => {
-                let target = Target {
-                    url: popup.url.clone(),
-                    notification_id: popup.notification_id.clone(),
-                };
-                self.routes.insert(id, target, Instant::now());
+            Ok(id) => {
+                if let Some(target) = Target::of(popup) {
+                    self.routes.insert(id, target, Instant::now());
+                }
             }
-            Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not show a notification"),
         }
         for signal in held {
@@ -304,14 +326,15 @@ impl Bus {
 
 fn on_action(app: &AppHandle, action: &str, target: Target) {
     tracing::info!(action, "notification action");
-    match (action, target.url, target.notification_id) {
-        (ACTION_OPEN, Some(url), id) => {
+    match (action, target.url, target.notification_id, target.view) {
+        (ACTION_OPEN, Some(url), id, _) => {
             app.act(UserAction::Open { url });
             if let Some(id) = id {
                 app.act(UserAction::MarkRead(id));
             }
         }
-        (ACTION_MARK_READ, _, Some(id)) => app.act(UserAction::MarkRead(id)),
+        (ACTION_OPEN, None, _, Some(view)) => window::open(app, view),
+        (ACTION_MARK_READ, _, Some(id), _) => app.act(UserAction::MarkRead(id)),
         _ => {}
     }
 }
@@ -334,7 +357,6 @@ fn write_icon(app: &AppHandle) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use companion_core::PopupKind;
 
     fn popup(urgent: bool, url: Option<&str>, id: Option<&str>) -> Popup {
         Popup {
@@ -365,6 +387,16 @@ mod tests {
     }
 
     #[test]
+    fn the_agenda_opens_the_apps_calendar_and_has_nothing_to_mark_read() {
+        let mut agenda = popup(false, None, None);
+        agenda.kind = PopupKind::Agenda;
+        assert_eq!(build(&agenda, None).actions, ["open", "Open"]);
+        let target = Target::of(&agenda).expect("a route");
+        assert_eq!(target.view, Some(View::Calendar));
+        assert_eq!(Target::of(&popup(false, None, None)), None);
+    }
+
+    #[test]
     fn summary_and_body_reach_the_daemon_as_text_not_markup() {
         let hostile = r#"<b>x</b> & <a href="https://evil.test/">y</a>"#;
         let mut p = popup(false, None, None);
@@ -385,6 +417,7 @@ mod tests {
         Target {
             url: None,
             notification_id: Some(format!("n-{n}")),
+            view: None,
         }
     }
 

@@ -181,3 +181,58 @@ async fn markup_in_a_title_reaches_the_daemon_escaped_as_text() {
         "raw markup reached the daemon: {shown:#?}"
     );
 }
+
+/// The morning agenda at a test-scaled time: a few seconds ahead on the
+/// desktop's clock (TZ=UTC), every day of the week. It comes once the time
+/// is reached, counts the server's personal calendar, and offers Open.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_morning_agenda_pops_up_at_its_time_with_the_days_deadlines() {
+    use chrono::{Duration, Utc};
+    let now = Utc::now();
+    let at = now + Duration::seconds(4);
+    let hh_mm_ss = at.format("%H:%M:%S").to_string();
+    let config = serde_json::json!({"prefs": {"agenda": {
+        "enabled": true,
+        "at": hh_mm_ss,
+        "days": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }}});
+    let rig = rig(Some(config)).await;
+    let (sim, mut notes) = (rig.sim, rig.notes);
+    let (shown, _) = popup_about(&mut notes, "Today:").await;
+    let seen = Utc::now();
+    // Past midnight the time names tomorrow; today's came at start-up.
+    if at.date_naive() == now.date_naive() {
+        let due = at.with_timezone(&Utc).format("%H:%M:%S").to_string();
+        assert!(
+            seen.format("%H:%M:%S").to_string() >= due,
+            "the agenda came at {seen}, before its time {due}"
+        );
+    }
+    assert_eq!(shown.actions, ["open", "Open"], "Open shows the calendar");
+    // "Today: N deadline(s)…": N is what the server's personal calendar
+    // has due before the end of the day.
+    let calendar = sim.get("/api/v1/calendar?mine=true", ANA).await;
+    let end_of_day = (seen.date_naive() + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    let deadlines = calendar["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == "sla_deadline")
+        .filter(|i| {
+            i["at"]
+                .as_str()
+                .and_then(|at| at.parse::<chrono::DateTime<Utc>>().ok())
+                .is_some_and(|at| at < end_of_day)
+        })
+        .count();
+    assert!(deadlines > 0, "the fixture has deadlines due by today");
+    let counted = shown
+        .summary
+        .strip_prefix("Today: ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    assert_eq!(counted, Some(deadlines), "{}", shown.summary);
+}

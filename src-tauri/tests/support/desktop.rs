@@ -54,7 +54,24 @@ impl Desktop {
         if keyring == Keyring::Unlocked {
             desktop.start_keyring();
         }
+        desktop.write_config(serde_json::json!({}));
         desktop
+    }
+
+    /// Writes the app's config.json. The morning agenda comes or not by the
+    /// time of day, so it is off unless `config` sets it (`prefs.agenda`).
+    pub fn write_config(&self, mut config: serde_json::Value) {
+        let prefs = config
+            .as_object_mut()
+            .expect("a config object")
+            .entry("prefs")
+            .or_insert_with(|| serde_json::json!({}));
+        if prefs.get("agenda").is_none() {
+            prefs["agenda"] = serde_json::json!({"enabled": false});
+        }
+        let dir = self.path("config/pmap-companion");
+        std::fs::create_dir_all(&dir).expect("config dir");
+        std::fs::write(dir.join("config.json"), config.to_string()).expect("config");
     }
 
     pub fn path(&self, sub: &str) -> PathBuf {

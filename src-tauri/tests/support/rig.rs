@@ -27,9 +27,7 @@ pub async fn rig_in_zone(config: Option<serde_json::Value>, time_zone: &'static 
     let mut desktop = Desktop::start(Keyring::Missing);
     desktop.time_zone = time_zone;
     if let Some(config) = config {
-        let dir = desktop.path("config/pmap-companion");
-        std::fs::create_dir_all(&dir).expect("config dir");
-        std::fs::write(dir.join("config.json"), config.to_string()).expect("config");
+        desktop.write_config(config);
     }
     let sim = Sim::start().await;
     let notes = Notifications::watch(&desktop.bus).await;

@@ -36,6 +36,10 @@ pub struct Args {
     /// Largest accepted event, in bytes.
     #[arg(long, default_value_t = 1 << 20, hide = true)]
     max_frame: usize,
+    /// Also show the morning agenda (the desktop app shows it on working
+    /// days at the configured time; a terminal session asks for it).
+    #[arg(long)]
+    agenda: bool,
 }
 
 impl Args {
@@ -64,12 +68,11 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
         return raw(client, settings).await;
     }
     let printer = EffectPrinter::new(format);
+    let mut prefs = ctx.config.prefs.clone();
+    prefs.agenda.enabled &= args.agenda;
     let setup = SessionSetup {
         settings,
-        ..SessionSetup::new(
-            ctx.config.prefs.clone(),
-            Some(ctx.paths.ledger_file.clone()),
-        )
+        ..SessionSetup::new(prefs, Some(ctx.paths.ledger_file.clone()))
     };
     let identified = Session::identify(client, setup, |state, error| {
         tracing::warn!(%error, "cannot identify the user yet");

@@ -5,7 +5,9 @@
 //! reminder may fire again — the ledger remembers each one.
 
 use chrono::Duration;
-use companion_core::engine::{Effect, Engine, EngineConfig, LocalPrefs, PopupKind, ReminderLedger};
+use companion_core::engine::{
+    AgendaPrefs, Effect, Engine, EngineConfig, LocalPrefs, PopupKind, ReminderLedger,
+};
 use companion_core::rest::{Client, ServerUrl, Token};
 use companion_core::shell::{self, Shell, ShiftedClock, StreamSettings};
 use companion_core::sse::backoff::BackoffPolicy;
@@ -103,8 +105,14 @@ pub async fn play(book: &mut Book) -> ClockRun {
         server_origin: server.origin(),
         companies: me.companies.into_iter().map(|c| (c.id, c.name)).collect(),
         // Coalescing off: every fence must show, whatever the clock says.
+        // The agenda off: whether it comes depends on the hour the suite
+        // runs at, and the engine's own tables cover it.
         prefs: LocalPrefs {
             storm_max: 1_000_000,
+            agenda: AgendaPrefs {
+                enabled: false,
+                ..AgendaPrefs::default()
+            },
             ..LocalPrefs::default()
         },
         time_zone: chrono_tz::UTC,

@@ -62,6 +62,9 @@ pub enum PopupKind {
     Reminder,
     /// Several reminders missed while asleep or closed, shown once.
     ReminderDigest,
+    /// The morning agenda: the day's deadlines. Open shows the app's
+    /// calendar (it has no `url`).
+    Agenda,
 }
 
 /// A desktop notification, ready to show.

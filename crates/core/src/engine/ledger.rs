@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Hard bound on entries, whatever the calendar holds.
@@ -17,6 +17,9 @@ const MAX_ENTRIES: usize = 10_000;
 pub struct ReminderLedger {
     #[serde(default)]
     entries: BTreeMap<String, LedgerEntry>,
+    /// The local date of the last morning agenda shown (or skipped as empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    agenda_day: Option<NaiveDate>,
 }
 
 /// The reminders fired for one calendar item.
@@ -40,6 +43,15 @@ impl ReminderLedger {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The local date whose morning agenda was last shown.
+    pub fn agenda_day(&self) -> Option<NaiveDate> {
+        self.agenda_day
+    }
+
+    pub(crate) fn record_agenda(&mut self, day: NaiveDate) {
+        self.agenda_day = Some(day);
     }
 
     /// Whether the reminder `lead` minutes before `at` already fired.

@@ -41,6 +41,8 @@ pub struct Engine {
     /// Re-evaluate reminders at this instant (or when `reminders_dirty`).
     pub(crate) reminder_check: Option<DateTime<Utc>>,
     pub(crate) reminders_dirty: bool,
+    /// Look at the morning agenda again at this instant.
+    pub(crate) agenda_check: Option<DateTime<Utc>>,
     /// The latest `now` seen, to notice the clock going backwards.
     last_now: Option<DateTime<Utc>>,
     /// `Some(until)` while paused; [`PAUSED_INDEFINITELY`] until resumed.
@@ -67,6 +69,7 @@ impl Engine {
             reminders: Reminders::default(),
             reminder_check: None,
             reminders_dirty: true,
+            agenda_check: None,
             last_now: None,
             paused_until: None,
             scheduled: None,
@@ -127,6 +130,8 @@ impl Engine {
             }
         }
         self.fire_fetches(now, &mut out);
+        // Before the reminders, which clear the dirty flag both look at.
+        self.run_agenda(now, &mut out);
         self.run_reminders(now, &mut out);
         self.schedule(is_tick, &mut out);
         if out.contains(&Effect::FetchSummary) {
@@ -272,6 +277,7 @@ impl Engine {
             self.calendar_soon.due(),
             self.calendar_periodic.due(),
             self.reminder_check,
+            self.agenda_check,
         ]
         .into_iter()
         .flatten()

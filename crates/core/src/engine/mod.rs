@@ -14,8 +14,10 @@
 //! 6. fold bursts into one storm summary per window;
 //! 7. keep the badge exact (server summary, debounced refetches);
 //! 8. track the connection state; 9. refetch the calendar;
-//! 10. fire deadline reminders once each, with a persisted ledger.
+//! 10. fire deadline reminders once each, with a persisted ledger;
+//! 11. show the morning agenda once per working day.
 
+mod agenda;
 mod badge;
 mod config;
 mod connection;
@@ -38,6 +40,7 @@ mod storm;
 mod text;
 mod timer;
 
+pub use agenda::AgendaPrefs;
 pub use config::EngineConfig;
 pub use connection::ConnectionState;
 pub use effect::{Effect, PAUSED_INDEFINITELY, Popup, PopupKind};

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::QuietHours;
+use super::{AgendaPrefs, QuietHours};
 use crate::event::{EventType, Severity};
 
 /// The user's local choices. Serde fills anything missing with the default,
@@ -47,6 +47,8 @@ pub struct LocalPrefs {
     pub storm_window_secs: u64,
     /// Minutes before a deadline to remind (0 = at the deadline).
     pub reminder_leads_mins: Vec<i64>,
+    /// The morning agenda pop-up.
+    pub agenda: AgendaPrefs,
 }
 
 impl Default for LocalPrefs {
@@ -61,6 +63,7 @@ impl Default for LocalPrefs {
             storm_max: 3,
             storm_window_secs: 10,
             reminder_leads_mins: vec![1440, 60, 0],
+            agenda: AgendaPrefs::default(),
         }
     }
 }

@@ -47,7 +47,7 @@ impl QuietHours {
 }
 
 /// `"22:00"` on the wire; seconds are accepted on input.
-mod hh_mm {
+pub(crate) mod hh_mm {
     use super::*;
 
     pub fn serialize<S: Serializer>(time: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {

@@ -49,6 +49,10 @@ impl Reminders {
         self.known = true;
     }
 
+    pub fn items(&self) -> &[CalendarItem] {
+        &self.items
+    }
+
     pub fn contains(&self, item_id: &str) -> bool {
         self.items.iter().any(|i| i.id == item_id)
     }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::agenda::AgendaDay;
 use super::storm::StormSummary;
 use super::{EngineConfig, Popup, PopupKind};
 use crate::event::{CalendarItem, Envelope, EventType, Severity, deep_link, inbox_link};
@@ -130,6 +131,50 @@ pub(crate) fn digest_popup(items: &[&CalendarItem], now: DateTime<Utc>) -> Popup
         body: clip(&lines.join("\n"), MAX_BODY),
         severity,
         urgent: severity.is_some_and(Severity::is_critical_or_urgent),
+        url: None,
+        notification_id: None,
+        sound: false,
+    }
+}
+
+/// "Today: 3 deadlines (1 overdue), 2 retests due", and the first few
+/// items, soonest first.
+pub(crate) fn agenda_popup(day: &AgendaDay, now: DateTime<Utc>) -> Popup {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let mut parts = Vec::new();
+    if !day.deadlines.is_empty() {
+        let mut part = plural(day.deadlines.len(), "deadline", "deadlines");
+        if day.overdue > 0 {
+            part.push_str(&format!(" ({} overdue)", day.overdue));
+        }
+        parts.push(part);
+    }
+    if !day.retests.is_empty() {
+        parts.push(plural(day.retests.len(), "retest due", "retests due"));
+    }
+    let mut items: Vec<&CalendarItem> = day.deadlines.iter().chain(&day.retests).copied().collect();
+    items.sort_by_key(|i| i.at);
+    let mut lines: Vec<String> = items
+        .iter()
+        .take(DIGEST_LINES)
+        .map(|i| reminder_line(i, now))
+        .collect();
+    if items.len() > DIGEST_LINES {
+        lines.push(format!("and {} more", items.len() - DIGEST_LINES));
+    }
+    Popup {
+        kind: PopupKind::Agenda,
+        event_type: None,
+        title: format!("Today: {}", parts.join(", ")),
+        body: clip(&lines.join("\n"), MAX_BODY),
+        severity: items.iter().filter_map(|i| i.severity).max(),
+        urgent: false,
         url: None,
         notification_id: None,
         sound: false,

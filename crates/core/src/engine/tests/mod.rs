@@ -1,6 +1,7 @@
 //! Engine behaviour tests: one file per group of rules, each test a table of
 //! `(input, fake now) → effects`. Time starts at [`T0`], a Tuesday noon UTC.
 
+mod agenda_rules;
 mod badge_connection;
 mod pipeline;
 mod reminder_rules;
@@ -38,12 +39,21 @@ pub(super) fn config(prefs: LocalPrefs) -> EngineConfig {
     }
 }
 
+/// An engine with default preferences, but without the morning agenda,
+/// which would come at T0 (a Tuesday noon) in every table; the agenda has
+/// its own (`agenda_rules`).
 pub(super) fn engine() -> Engine {
-    Engine::new(config(LocalPrefs::default()), ReminderLedger::new())
+    engine_with(LocalPrefs::default())
 }
 
+/// [`engine`] with `prefs`, the agenda off.
 pub(super) fn engine_with(prefs: LocalPrefs) -> Engine {
-    Engine::new(config(prefs), ReminderLedger::new())
+    Engine::new(config(without_agenda(prefs)), ReminderLedger::new())
+}
+
+pub(super) fn without_agenda(mut prefs: LocalPrefs) -> LocalPrefs {
+    prefs.agenda.enabled = false;
+    prefs
 }
 
 /// A default (`message`) SSE frame carrying `data`.
