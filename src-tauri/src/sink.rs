@@ -33,8 +33,14 @@ impl AppSink {
 
 impl EffectSink for AppSink {
     fn observe(&mut self, input: &Input) {
-        let Input::Frame { event, .. } = input else {
-            return;
+        let event = match input {
+            Input::Frame { event, .. } => event,
+            Input::Calendar(items) => {
+                let deadlines = items.iter().filter(|i| i.kind.has_reminders()).cloned();
+                self.app.update(|s| s.deadlines = deadlines.collect());
+                return;
+            }
+            _ => return,
         };
         if event == "ping" {
             return;

@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Local, Utc};
 use companion_core::ConnectionState;
-use companion_core::engine::PAUSED_INDEFINITELY;
+use companion_core::engine::{NextDeadline, PAUSED_INDEFINITELY, next_deadline};
+use companion_core::event::CalendarItem;
 use serde::Serialize;
 
 /// How many reconnects the Status view lists.
@@ -66,6 +67,10 @@ pub struct Status {
     pub demo: bool,
     /// Something the user should know, e.g. "the keyring is locked: …".
     pub notice: Option<String>,
+    /// The personal deadlines of the last calendar, for the tray's "Next:"
+    /// line (the window fetches its own).
+    #[serde(skip)]
+    pub deadlines: Vec<CalendarItem>,
 }
 
 impl Status {
@@ -80,7 +85,16 @@ impl Status {
             version: env!("CARGO_PKG_VERSION"),
             demo,
             notice: None,
+            deadlines: Vec::new(),
         }
+    }
+
+    /// The soonest deadline still ahead, worded for the tray menu.
+    pub fn next_deadline(&self, now: DateTime<Utc>) -> Option<NextDeadline> {
+        if !self.signed_in() {
+            return None;
+        }
+        next_deadline(&self.deadlines, now)
     }
 
     pub fn signed_in(&self) -> bool {

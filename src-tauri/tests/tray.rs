@@ -39,11 +39,36 @@ async fn tray_shows_state_and_badge_and_mark_all_read_clears_both() {
         "an unread badge is drawn on the icon"
     );
 
+    // The second line names the soonest personal deadline still ahead,
+    // from the server's calendar.
+    let calendar = sim.get("/api/v1/calendar?mine=true", ANA).await;
+    let now = chrono::Utc::now();
+    let soonest = calendar["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| {
+            let at: chrono::DateTime<chrono::Utc> = i["at"].as_str()?.parse().ok()?;
+            (at > now).then(|| (at, i["title"].as_str().unwrap_or_default().to_owned()))
+        })
+        .min()
+        .expect("the fixture has deadlines ahead");
+    let next = eventually("the tray to show the next deadline", || async {
+        let label = tray.menu().await.get(1).map(|e| e.label.clone())?;
+        label.starts_with("Next:").then_some(label)
+    })
+    .await;
+    assert!(
+        next.contains(&format!(" for {}", soonest.1)),
+        "{next} names {}",
+        soonest.1
+    );
+
     let labels: Vec<String> = tray
         .menu()
         .await
         .into_iter()
-        .skip(1)
+        .skip(2)
         .map(|e| e.label)
         .filter(|l| !l.is_empty())
         .collect();

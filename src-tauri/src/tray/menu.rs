@@ -2,6 +2,7 @@
 //! the core or opens a window view; none holds a product rule.
 
 use companion_core::UserAction;
+use companion_core::engine::NextDeadline;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::{AppHandle, Wry};
 
@@ -13,6 +14,7 @@ use crate::{signin, window};
 pub struct TrayMenu {
     menu: Menu<Wry>,
     status: MenuItem<Wry>,
+    next: MenuItem<Wry>,
     mark_all_read: MenuItem<Wry>,
     pause_hour: MenuItem<Wry>,
     pause_tomorrow: MenuItem<Wry>,
@@ -24,6 +26,7 @@ impl TrayMenu {
     pub fn new(app: &AppHandle) -> tauri::Result<TrayMenu> {
         let item = |id: &str, text: &str| MenuItem::with_id(app, id, text, true, None::<&str>);
         let status = MenuItem::with_id(app, "status", "PMAP Companion", false, None::<&str>)?;
+        let next = MenuItem::with_id(app, "next", NO_DEADLINE, false, None::<&str>)?;
         let open_inbox = item("open_inbox", "Open inbox")?;
         let calendar = item("calendar", "Calendar")?;
         let mark_all_read = item("mark_all_read", "Mark all read")?;
@@ -37,6 +40,7 @@ impl TrayMenu {
             app,
             &[
                 &status,
+                &next,
                 &PredefinedMenuItem::separator(app)?,
                 &open_inbox,
                 &calendar,
@@ -54,6 +58,7 @@ impl TrayMenu {
         Ok(TrayMenu {
             menu,
             status,
+            next,
             mark_all_read,
             pause_hour,
             pause_tomorrow,
@@ -67,11 +72,12 @@ impl TrayMenu {
     }
 
     /// Updates labels and which items apply now.
-    pub fn show(&self, status: &Status, tooltip: &str) {
+    pub fn show(&self, status: &Status, tooltip: &str, next: &str) {
         let signed_in = status.signed_in();
         let paused = status.pause.is_paused();
         let results = [
             self.status.set_text(tooltip.replace('\n', " · ")),
+            self.next.set_text(next),
             self.sign
                 .set_text(if signed_in { "Sign out" } else { "Sign in…" }),
             self.mark_all_read
@@ -85,6 +91,17 @@ impl TrayMenu {
                 tracing::warn!(%error, "could not update the tray menu");
             }
         }
+    }
+}
+
+const NO_DEADLINE: &str = "No deadlines ahead";
+
+/// The "Next:" line; marked within the deadline's last hour.
+pub fn next_line(next: Option<NextDeadline>) -> String {
+    match next {
+        Some(next) if next.urgent => format!("⚠ {}", next.text),
+        Some(next) => next.text,
+        None => NO_DEADLINE.to_owned(),
     }
 }
 

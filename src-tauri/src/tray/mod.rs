@@ -10,6 +10,9 @@ mod look;
 mod menu;
 
 use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::Utc;
 
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
@@ -17,6 +20,7 @@ use tauri::{AppHandle, Manager};
 pub use look::Look;
 pub use menu::TrayMenu;
 
+use crate::state::AppState;
 use crate::status::Status;
 
 pub const TRAY_ID: &str = "pmap-companion";
@@ -54,6 +58,7 @@ pub fn build(app: &AppHandle, status: &Status) -> tauri::Result<()> {
         }),
     });
     refresh(app, status);
+    keep_next_line_current(app.clone());
     Ok(())
 }
 
@@ -78,10 +83,27 @@ pub fn refresh(app: &AppHandle, status: &Status) {
             Err(error) => tracing::error!(%error, "could not render the tray icon"),
         }
     }
-    let text = status.tooltip();
+    let tooltip = status.tooltip();
+    let next = menu::next_line(status.next_deadline(Utc::now()));
+    let text = format!("{tooltip}\n{next}");
     if shown.text.as_deref() != Some(text.as_str()) {
         let _ = tray.set_tooltip(Some(&text));
-        tray_state.menu.show(status, &text);
+        tray_state.menu.show(status, &tooltip, &next);
         shown.text = Some(text);
     }
+}
+
+/// How often the "Next: … in 3 h" line is brought up to date.
+const NEXT_LINE_PERIOD: Duration = Duration::from_secs(30);
+
+/// Keeps the time-relative menu line current while the app runs.
+fn keep_next_line_current(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut every = tokio::time::interval(NEXT_LINE_PERIOD);
+        loop {
+            every.tick().await;
+            let status = app.status();
+            refresh(&app, &status);
+        }
+    });
 }

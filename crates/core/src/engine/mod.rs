@@ -50,6 +50,7 @@ pub use machine::Engine;
 pub use prefs::{LocalPrefs, SoundSetting};
 pub use quiet_hours::QuietHours;
 pub use stats::EngineStats;
+pub use text::{NextDeadline, next_deadline};
 
 #[cfg(test)]
 mod tests;

@@ -181,6 +181,40 @@ pub(crate) fn agenda_popup(day: &AgendaDay, now: DateTime<Utc>) -> Popup {
     }
 }
 
+/// The next personal deadline at a glance, for a tray menu.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextDeadline {
+    /// "Next: SLA deadline for SQL injection in /login — in 3 h".
+    pub text: String,
+    /// Within the last hour before it.
+    pub urgent: bool,
+}
+
+/// The soonest SLA deadline or retest still ahead of `now`, if any.
+pub fn next_deadline(items: &[CalendarItem], now: DateTime<Utc>) -> Option<NextDeadline> {
+    let item = items
+        .iter()
+        .filter(|i| i.kind.has_reminders() && i.at >= now)
+        .min_by_key(|i| i.at)?;
+    let left = item.at - now;
+    let minutes = (left.num_seconds() as f64 / 60.0).round() as i64;
+    let when = match minutes {
+        m if m < 1 => "now".to_owned(),
+        m if m < 60 => format!("in {m} min"),
+        m if m < 48 * 60 => format!("in {} h", (m as f64 / 60.0).round() as i64),
+        m => format!("in {} days", (m as f64 / 1440.0).round() as i64),
+    };
+    let title = if item.title.trim().is_empty() {
+        item.kind.display_name().to_owned()
+    } else {
+        format!("{} for {}", item.kind.display_name(), clip(&item.title, 60))
+    };
+    Some(NextDeadline {
+        text: format!("Next: {title} — {when}"),
+        urgent: left <= TimeDelta::hours(1),
+    })
+}
+
 /// "Due in 24 h: …", "Due in 45 min: …", "Due now: …", "Overdue: …".
 fn reminder_line(item: &CalendarItem, now: DateTime<Utc>) -> String {
     let title = if item.title.trim().is_empty() {
@@ -232,6 +266,45 @@ fn clip(s: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_deadline_is_the_soonest_ahead_and_urgent_in_its_last_hour() {
+        let now: DateTime<Utc> = "2026-11-24T12:00:00Z".parse().expect("now");
+        let item = |id: &str, kind: &str, mins: i64| -> CalendarItem {
+            serde_json::from_value(serde_json::json!({"id": id, "kind": kind,
+                "title": format!("Fix {id}"), "at": now + TimeDelta::minutes(mins)}))
+            .expect("item")
+        };
+        let cases = [
+            (vec![], None),
+            (vec![item("past", "sla_deadline", -5)], None),
+            (vec![item("scan", "scan_scheduled", 5)], None),
+            (
+                vec![
+                    item("later", "sla_deadline", 185),
+                    item("soon", "retest_due", 61),
+                ],
+                Some(("Next: Retest due for Fix soon — in 1 h", false)),
+            ),
+            (
+                vec![item("a", "sla_deadline", 60)],
+                Some(("Next: SLA deadline for Fix a — in 1 h", true)),
+            ),
+            (
+                vec![item("a", "sla_deadline", 0)],
+                Some(("Next: SLA deadline for Fix a — now", true)),
+            ),
+            (
+                vec![item("a", "sla_deadline", 3 * 1440)],
+                Some(("Next: SLA deadline for Fix a — in 3 days", false)),
+            ),
+        ];
+        for (items, want) in cases {
+            let got = next_deadline(&items, now);
+            let got = got.as_ref().map(|n| (n.text.as_str(), n.urgent));
+            assert_eq!(got, want, "{items:?}");
+        }
+    }
 
     #[test]
     fn due_phrases_round_to_human_units() {
