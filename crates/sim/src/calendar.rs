@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Months, Utc};
 use serde::Serialize;
 
 use crate::fixture::directory::company_name;
-use crate::fixture::findings::is_terminal;
+use crate::fixture::findings::{Finding, is_terminal};
 use crate::fixture::{Fixture, User};
 use crate::time::{Timestamp, parse_bound};
 
@@ -90,9 +90,11 @@ fn item(
 }
 
 /// Finding deadlines: SLA for live findings, retests for any finding.
-fn finding_items(fixture: &Fixture) -> Vec<(CalendarItem, &[&'static str])> {
+fn finding_items<'a>(
+    findings: impl Iterator<Item = &'a Finding>,
+) -> Vec<(CalendarItem, &'a [&'static str])> {
     let mut items = Vec::new();
-    for f in &fixture.findings {
+    for f in findings {
         let deadlines = [
             (
                 "sla_deadline",
@@ -168,13 +170,15 @@ fn logistics_items(fixture: &Fixture, now: DateTime<Utc>) -> Vec<CalendarItem> {
 ///
 /// A `company_id` the user cannot see gives an empty list rather than an
 /// error, so the answer never reveals which companies exist.
+/// The items `user` sees; `added` are findings made through `/_sim/deadline`.
 pub(crate) fn items_for(
     fixture: &Fixture,
+    added: &[Finding],
     user: &User,
     query: &CalendarQuery,
     now: DateTime<Utc>,
 ) -> Vec<CalendarItem> {
-    let deadlines = finding_items(fixture);
+    let deadlines = finding_items(fixture.findings.iter().chain(added));
     let mut items: Vec<CalendarItem> = if query.mine {
         let mut seen = HashSet::new();
         deadlines
@@ -232,7 +236,7 @@ mod tests {
             company_id: None,
             mine: true,
         };
-        let items = items_for(&fixture, ana, &query, now);
+        let items = items_for(&fixture, &[], ana, &query, now);
         let ids: HashSet<_> = items.iter().map(|i| i.id.clone()).collect();
         assert_eq!(ids.len(), items.len());
         assert!(

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Token;
 use crate::envelope::{self, Audience, Subject};
+use crate::fixture::findings::Finding;
 use crate::fixture::{Fixture, User};
 use crate::inbox::{Inbox, InboxRow, RowData};
 use crate::stream::{Hub, Published};
@@ -32,6 +33,8 @@ pub(crate) struct Shared {
     inbox: Mutex<Inbox>,
     preferences: Mutex<HashMap<String, BTreeMap<String, bool>>>,
     faults: Mutex<Faults>,
+    /// Findings added through `/_sim/deadline`, after the fixture's.
+    added_findings: Mutex<Vec<Finding>>,
     next_row: AtomicU64,
 }
 
@@ -87,6 +90,7 @@ impl AppState {
                 inbox: Mutex::new(inbox),
                 preferences: Mutex::new(preferences),
                 faults: Mutex::new(Faults::default()),
+                added_findings: Mutex::new(Vec::new()),
                 // Seeded from the start time so a restarted simulator never
                 // reuses an inbox id a client has already seen (a real server
                 // keeps its ids across restarts; clients dedup on them).
@@ -101,6 +105,10 @@ impl AppState {
 
     pub(crate) fn hub(&self) -> &Arc<Hub> {
         &self.inner.hub
+    }
+
+    pub(crate) fn added_findings(&self) -> MutexGuard<'_, Vec<Finding>> {
+        lock(&self.inner.added_findings)
     }
 
     pub(crate) fn inbox(&self) -> MutexGuard<'_, Inbox> {

@@ -217,3 +217,44 @@ async fn personal_mode_lists_only_direct_live_deadlines_deduplicated() {
     assert!(ben_ids.contains("sla_deadline:f-107") && ben_ids.contains("retest_due:f-108"));
     assert!(ben_ids.is_disjoint(&unique));
 }
+
+#[tokio::test]
+async fn an_added_deadline_joins_the_assignees_personal_calendar_only() {
+    let sim = sim().await;
+    let due = Utc::now() + chrono::Duration::hours(5);
+    let added = sim
+        .control(
+            "/_sim/deadline",
+            serde_json::json!({"user": "u-ana", "title": "Added SQL injection",
+                "due_at": due.to_rfc3339(), "severity": "critical"}),
+        )
+        .await;
+    let item_id = added["calendar_item_id"].as_str().expect("item id");
+    let (_, mine) = sim.get_json("demo-ana", "/api/v1/calendar?mine=true").await;
+    let found: Vec<&Value> = items(&mine).iter().filter(|i| i["id"] == item_id).collect();
+    assert_eq!(found.len(), 1, "{mine}");
+    assert_eq!(found[0]["kind"], "sla_deadline");
+    assert_eq!(found[0]["severity"], "critical");
+    assert_eq!(found[0]["title"], "SLA deadline: Added SQL injection");
+    assert_eq!(at(&found[0]["at"]), due);
+    let (_, ben) = sim.get_json("demo-ben", "/api/v1/calendar?mine=true").await;
+    assert!(items(&ben).iter().all(|i| i["id"] != item_id));
+    // Bad input is refused with a JSON error.
+    for body in [
+        serde_json::json!({"user": "u-nobody", "title": "x", "due_at": due.to_rfc3339()}),
+        serde_json::json!({"user": "u-ana", "title": "x", "due_at": "tomorrow"}),
+        serde_json::json!({"user": "u-ana", "title": "x", "due_at": due.to_rfc3339(), "severity": "dire"}),
+    ] {
+        let response = reqwest::Client::new()
+            .post(format!("{}/_sim/deadline", sim.url))
+            .json(&body)
+            .send()
+            .await
+            .expect("answered");
+        assert!(
+            response.status().is_client_error(),
+            "{body}: {}",
+            response.status()
+        );
+    }
+}

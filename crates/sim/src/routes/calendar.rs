@@ -35,7 +35,8 @@ pub(crate) async fn calendar(
         company_id: params.company_id.filter(|c| !c.is_empty()),
         mine: parse_flag("mine", params.mine.as_deref())?.unwrap_or(false),
     };
-    let items = items_for(&state.shared().fixture, &caller.user, &query, now);
+    let added = state.added_findings().clone();
+    let items = items_for(&state.shared().fixture, &added, &caller.user, &query, now);
     Ok(Json(json!({
         "from": format_instant(from),
         "to": format_instant(to),

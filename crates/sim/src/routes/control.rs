@@ -12,6 +12,7 @@ use super::extract::ApiJson;
 use crate::catalog::{SEVERITIES, is_event_type, is_severity};
 use crate::envelope::{self, Subject};
 use crate::error::ApiError;
+use crate::fixture::findings::Finding;
 use crate::fixture::inbox::describe;
 use crate::inbox::row_kind;
 use crate::state::{AppState, NewNotification};
@@ -232,4 +233,55 @@ pub(crate) async fn inbox(
         rows.push(state.create_notification(new, body.emit));
     }
     Ok(Json(json!({ "items": rows })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeadlineBody {
+    user: String,
+    title: String,
+    /// When the SLA falls due (RFC 3339).
+    due_at: chrono::DateTime<chrono::Utc>,
+    severity: Option<String>,
+}
+
+/// `POST /_sim/deadline {"user", "title", "due_at", "severity"?}`: a new
+/// open finding in the user's first company, assigned to them, with its
+/// SLA due at `due_at`: a change to their personal calendar.
+pub(crate) async fn deadline(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<DeadlineBody>,
+) -> Result<Json<Value>, ApiError> {
+    let user = state
+        .user(&body.user)
+        .cloned()
+        .ok_or_else(|| ApiError::invalid(format!("unknown user {:?}", body.user)))?;
+    let severity = match body.severity.as_deref() {
+        None => "high",
+        Some(text) => SEVERITIES
+            .iter()
+            .copied()
+            .find(|s| *s == text)
+            .ok_or_else(|| ApiError::invalid(format!("unknown severity {text:?}")))?,
+    };
+    let company = user
+        .scope
+        .companies()
+        .first()
+        .map(|c| c.id)
+        .ok_or_else(|| ApiError::invalid("the user sees no company"))?;
+    let id = format!("f-added-{}", SYNTHETIC.fetch_add(1, Ordering::Relaxed));
+    state.added_findings().push(Finding {
+        id: id.clone(),
+        company_id: company,
+        title: body.title,
+        severity,
+        status: "open",
+        assignees: vec![user.id],
+        sla_due: Some(body.due_at),
+        retest_due: None,
+    });
+    Ok(Json(
+        json!({ "finding_id": id, "calendar_item_id": format!("sla_deadline:{id}") }),
+    ))
 }

@@ -46,6 +46,7 @@ fn control() -> Router<AppState> {
         .route("/_sim/raw", post(control::raw))
         .route("/_sim/flood", post(control::flood))
         .route("/_sim/inbox", post(control::inbox))
+        .route("/_sim/deadline", post(control::deadline))
         .route("/_sim/drop", post(faults::drop_streams))
         .route("/_sim/stall", post(faults::stall))
         .route("/_sim/revoke", post(faults::revoke))
