@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "save_local_prefs",
     "autostart_enabled",
     "set_autostart",
+    "calendar_file",
+    "set_calendar_file",
     "pause",
     "resume",
     "sign_in",

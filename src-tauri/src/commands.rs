@@ -13,6 +13,7 @@ use companion_core::{EventType, UserAction};
 use tauri::AppHandle;
 
 use crate::autostart;
+use crate::calendar_file::{self, CalendarFile};
 use crate::error::{AppError, Result};
 use crate::models::{CalendarView, Catalog, InboxPageView, PreferenceGrid};
 use crate::signin::{self, SignedIn};
@@ -34,6 +35,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         save_local_prefs,
         autostart_enabled,
         set_autostart,
+        calendar_file,
+        set_calendar_file,
         pause,
         resume,
         sign_in,
@@ -95,11 +98,12 @@ async fn calendar(
     from: Option<String>,
     to: Option<String>,
     mine: bool,
+    company_id: Option<String>,
 ) -> Result<CalendarView> {
     let query = CalendarQuery {
         from,
         to,
-        company_id: None,
+        company_id: company_id.filter(|c| !c.is_empty()),
         mine,
     };
     let client = client(&app)?;
@@ -166,6 +170,16 @@ async fn save_local_prefs(app: AppHandle, prefs: LocalPrefs) -> Result<LocalPref
         controls.set_prefs(prefs.clone()).await;
     }
     Ok(prefs)
+}
+
+#[tauri::command]
+fn calendar_file(app: AppHandle) -> CalendarFile {
+    calendar_file::current(&app)
+}
+
+#[tauri::command]
+fn set_calendar_file(app: AppHandle, enabled: bool) -> Result<CalendarFile> {
+    calendar_file::set(&app, enabled)
 }
 
 #[tauri::command]

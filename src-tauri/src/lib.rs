@@ -35,6 +35,7 @@
 //!    runs the event loop. `main.rs` only calls [`run`].
 
 mod autostart;
+mod calendar_file;
 mod cli;
 mod commands;
 mod demo;

@@ -101,6 +101,7 @@ pub fn start(app: &AppHandle, session: Session, token_saved: bool) {
             name: me.name.clone(),
             email: me.email.clone(),
             token_saved,
+            companies: me.companies.clone(),
         });
         s.connection = ConnectionState::Connecting;
         s.unread = None;

@@ -8,10 +8,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use companion_core::{Effect, EffectSink, EventType, Input};
 use tauri::{AppHandle, Emitter, Manager};
 
-use crate::links;
 use crate::notify::Notifier;
 use crate::state::{AppState, lock};
 use crate::status::Pause;
+use crate::{calendar_file, links};
 
 /// Under a burst of events the "last event" time is recorded for each but
 /// shown (tray relabel, window event) at most this often.
@@ -38,6 +38,9 @@ impl EffectSink for AppSink {
             Input::Calendar(items) => {
                 let deadlines = items.iter().filter(|i| i.kind.has_reminders()).cloned();
                 self.app.update(|s| s.deadlines = deadlines.collect());
+                if let Err(error) = calendar_file::write(&self.app) {
+                    tracing::warn!(%error, "could not write the calendar file");
+                }
                 return;
             }
             _ => return,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Local, Utc};
 use companion_core::ConnectionState;
 use companion_core::engine::{NextDeadline, PAUSED_INDEFINITELY, next_deadline};
 use companion_core::event::CalendarItem;
+use companion_core::rest::Company;
 use serde::Serialize;
 
 /// How many reconnects the Status view lists.
@@ -22,6 +23,8 @@ pub struct Account {
     pub email: String,
     /// False in `--demo`, with `PMAP_TOKEN`, or when the keyring refused it.
     pub token_saved: bool,
+    /// The companies the user's scope covers, for the views' filters.
+    pub companies: Vec<Company>,
 }
 
 /// Pop-ups paused, and until when.
@@ -171,6 +174,7 @@ mod tests {
             name: "Ana Analyst".into(),
             email: "ana@example.com".into(),
             token_saved: true,
+            companies: Vec::new(),
         }
     }
 

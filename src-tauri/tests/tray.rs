@@ -99,3 +99,38 @@ async fn tray_shows_state_and_badge_and_mark_all_read_clears_both() {
     )
     .await;
 }
+
+/// Turned on, the calendar file holds the personal deadlines as iCalendar
+/// and follows the server: a deadline added there is in the file after
+/// the next calendar fetch (a reconnect brings one at once).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_calendar_file_follows_the_servers_personal_calendar() {
+    let rig = rig(Some(serde_json::json!({"calendar_file": true}))).await;
+    let (sim, desktop) = (&rig.sim, &rig.desktop);
+    let file = desktop.path("data/pmap-companion/deadlines.ics");
+    let events = |text: &str| text.matches("BEGIN:VEVENT").count();
+    let calendar = sim.get("/api/v1/calendar?mine=true", ANA).await;
+    let personal = calendar["items"].as_array().expect("items").len();
+    let first = eventually("the calendar file to be written", || async {
+        std::fs::read_to_string(&file).ok()
+    })
+    .await;
+    assert!(first.starts_with("BEGIN:VCALENDAR\r\n"), "{first}");
+    assert_eq!(events(&first), personal, "one event per personal deadline");
+
+    let due = chrono::Utc::now() + chrono::Duration::hours(30);
+    sim.control(
+        "deadline",
+        serde_json::json!({"user": "u-ana", "title": "Deadline added on the server",
+            "due_at": due.to_rfc3339()}),
+    )
+    .await;
+    sim.control("drop", serde_json::json!({})).await;
+    let updated = eventually("the file to show the added deadline", || async {
+        let text = std::fs::read_to_string(&file).ok()?;
+        text.contains("Deadline added on the server")
+            .then_some(text)
+    })
+    .await;
+    assert_eq!(events(&updated), personal + 1);
+}

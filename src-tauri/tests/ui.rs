@@ -147,12 +147,58 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
     for day in &this_month {
         let dots = driver
             .js(
-                &format!("return document.querySelectorAll('[data-day=\"{day}\"] .dot').length;"),
+                &format!(
+                    "return document.querySelectorAll('[data-day=\"{day}\"] .marker').length;"
+                ),
                 json!([]),
             )
             .await;
-        assert!(dots.as_u64().unwrap_or(0) >= 1, "no dot on {day}");
+        assert!(dots.as_u64().unwrap_or(0) >= 1, "no marker on {day}");
     }
+    // The legend names the kinds the personal view shows, and overdue.
+    let legend = driver
+        .js(
+            "return [...document.querySelectorAll('#calendar-legend li')].map(li => li.textContent);",
+            json!([]),
+        )
+        .await;
+    assert_eq!(legend, json!(["SLA deadline", "Retest due", "Overdue"]));
+    // Ana sees two companies: the filter narrows the agenda to one.
+    let acme_on_server = calendar["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["company_id"] == "c-acme")
+        .filter_map(|i| i["id"].as_str())
+        .collect::<Vec<_>>();
+    driver
+        .js(
+            "const s = document.getElementById('company-filter'); s.value = 'c-acme'; \
+             s.dispatchEvent(new Event('change'));",
+            json!([]),
+        )
+        .await;
+    let filtered = driver
+        .wait(
+            "the agenda to show Acme's items only",
+            "const ids = [...document.querySelectorAll('#agenda li[data-id]')].map(li => li.dataset.id); \
+             const names = [...document.querySelectorAll('#agenda .chip')].map(c => c.textContent); \
+             return names.includes('Globex') ? null : ids;",
+        )
+        .await;
+    for id in filtered.as_array().expect("ids") {
+        assert!(
+            acme_on_server.contains(&id.as_str().unwrap_or_default()),
+            "{id} is not one of Acme's deadlines"
+        );
+    }
+    driver
+        .js(
+            "const s = document.getElementById('company-filter'); s.value = ''; \
+             s.dispatchEvent(new Event('change'));",
+            json!([]),
+        )
+        .await;
     screenshot(&driver, "calendar").await;
     // A deadline opens its finding's page.
     let shown = driver

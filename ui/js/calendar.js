@@ -1,6 +1,8 @@
-// Calendar: a month grid with a dot per deadline and an agenda of the
-// month's items. Personal deadlines (SLA due, retest due) by default; a
-// toggle shows the full operations calendar of the user's companies.
+// Calendar: a month grid with a marker per item, coloured by kind (the
+// legend says which), and an agenda of the month's items. Personal
+// deadlines (SLA due, retest due) by default; a toggle shows the full
+// operations calendar of the user's companies; a filter narrows either to
+// one company.
 import { invoke, listen } from './tauri.js';
 import { h, clear } from './dom.js';
 import { dateTime, relative, severityChip } from './format.js';
@@ -18,10 +20,25 @@ export function isOverdue(item, now = Date.now()) {
   return item.deadline && new Date(item.at).getTime() < now;
 }
 
-export async function mount(root) {
+/** The kinds, in the legend's order, with the words it uses. */
+const KINDS = [
+  ['sla_deadline', 'SLA deadline'], ['retest_due', 'Retest due'],
+  ['scan_scheduled', 'Scan'], ['scan_running', 'Scan running'],
+  ['project_start', 'Project start'], ['project_end', 'Project end'],
+  ['agreement_expiry', 'Agreement expiry'], ['other', 'Other'],
+];
+const KNOWN = new Set(KINDS.map(([kind]) => kind));
+const kindClass = (kind) => `kind-${KNOWN.has(kind) ? kind : 'other'}`;
+
+export async function mount(root, app) {
   const today = new Date();
   let month = new Date(today.getFullYear(), today.getMonth(), 1);
   const allKinds = h('input', { type: 'checkbox', id: 'all-kinds' });
+  const companies = app?.status?.account?.companies ?? [];
+  const company = h('select', { id: 'company-filter', 'aria-label': 'Company' },
+    h('option', { value: '' }, 'All companies'),
+    companies.map((c) => h('option', { value: c.id }, c.name)));
+  const legend = h('ul', { id: 'calendar-legend', class: 'legend', 'aria-label': 'Legend' });
   const title = h('h2', { id: 'month-title', 'aria-live': 'polite' });
   const grid = h('div', { id: 'month-grid', class: 'month', role: 'grid', 'aria-labelledby': 'month-title' });
   const agenda = h('ol', { id: 'agenda', class: 'rows', 'aria-label': 'Agenda' });
@@ -34,11 +51,13 @@ export async function mount(root) {
       h('button', { class: 'secondary', 'aria-label': 'Previous month', onclick: () => step(-1) }, '‹'),
       title,
       h('button', { class: 'secondary', 'aria-label': 'Next month', onclick: () => step(1) }, '›'),
-      h('label', { class: 'inline' }, allKinds, ' All kinds (operations view)')),
-    h('div', { class: 'calendar' }, grid, h('section', { 'aria-label': 'Agenda' }, agenda)),
+      h('label', { class: 'inline' }, allKinds, ' All kinds (operations view)'),
+      companies.length > 1 && company),
+    h('div', { class: 'calendar' }, h('div', {}, grid, legend), h('section', { 'aria-label': 'Agenda' }, agenda)),
     error);
 
   allKinds.addEventListener('change', () => load());
+  company.addEventListener('change', () => load());
 
   async function load() {
     const first = new Date(month);
@@ -49,6 +68,7 @@ export async function mount(root) {
     try {
       const page = await invoke('calendar', {
         from: gridStart.toISOString(), to: gridEnd.toISOString(), mine: !allKinds.checked,
+        companyId: company.value || null,
       });
       items = page.items;
       error.hidden = true;
@@ -58,6 +78,17 @@ export async function mount(root) {
     }
     renderGrid(gridStart, first, items);
     renderAgenda(items.filter((i) => new Date(i.at).getMonth() === first.getMonth()));
+    renderLegend();
+  }
+
+  /** The kinds this view can show, and what the overdue ring means. */
+  function renderLegend() {
+    clear(legend);
+    const shown = allKinds.checked ? KINDS : KINDS.filter(([kind]) => kind === 'sla_deadline' || kind === 'retest_due');
+    for (const [kind, label] of shown) {
+      legend.append(h('li', { 'data-kind': kind }, h('span', { class: `marker ${kindClass(kind)}` }), label));
+    }
+    legend.append(h('li', { 'data-kind': 'overdue' }, h('span', { class: 'marker kind-sla_deadline overdue' }), 'Overdue'));
   }
 
   function renderGrid(start, first, items) {
@@ -77,8 +108,9 @@ export async function mount(root) {
       const classes = ['day'];
       if (day.getMonth() !== first.getMonth()) classes.push('outside');
       if (key === dayKey(today)) classes.push('today');
+      const more = dayItems.length > 4 ? h('span', { class: 'more' }, `+${dayItems.length - 4}`) : null;
       const dots = h('span', { class: 'dots' }, dayItems.slice(0, 4).map((item) =>
-        h('span', { class: `dot sev-${item.severity ?? 'none'}${isOverdue(item) ? ' overdue' : ''}` })));
+        h('span', { class: `marker ${kindClass(item.kind)}${isOverdue(item) ? ' overdue' : ''}`, title: item.kind_label })), more);
       grid.append(h('button', {
         class: classes.join(' '), 'data-day': key, role: 'gridcell',
         'aria-label': `${day.toDateString()}: ${dayItems.length} item(s)`,

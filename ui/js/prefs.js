@@ -4,11 +4,13 @@
 // its cells. Pop-up and sound are this desktop's own (saved locally,
 // applied at once); the other columns are the server's matrix (saved
 // through the preferences API, one cell at a time).
-// Below it: minimum severities, quiet hours, reminder leads, autostart.
+// Below it: minimum severities, quiet hours, reminder leads, the morning
+// agenda, the calendar file, autostart.
 import { invoke } from './tauri.js';
 import { h } from './dom.js';
 import { catalog } from './catalog.js';
 
+const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const LEADS = [[1440, '1 day before'], [240, '4 hours before'], [60, '1 hour before'], [15, '15 minutes before'], [0, 'At the deadline']];
 
 export async function mount(root) {
@@ -79,6 +81,41 @@ export async function mount(root) {
       },
     }), ` ${text}`));
 
+  // The morning agenda: on/off, its local time, its working days.
+  const agenda = local.agenda;
+  const agendaOn = h('input', {
+    type: 'checkbox', id: 'agenda-on', checked: agenda.enabled,
+    onchange: (e) => { agenda.enabled = e.target.checked; saveLocal(); },
+  });
+  const agendaAt = h('input', {
+    type: 'time', id: 'agenda-at', value: agenda.at,
+    onchange: (e) => { if (e.target.value) { agenda.at = e.target.value; saveLocal(); } },
+  });
+  const agendaDays = DAYS.map((day) => h('label', { class: 'inline' },
+    h('input', {
+      type: 'checkbox', value: day, checked: agenda.days.includes(day),
+      onchange: (e) => {
+        const set = new Set(agenda.days);
+        if (e.target.checked) set.add(day); else set.delete(day);
+        agenda.days = DAYS.filter((d) => set.has(d));
+        saveLocal();
+      },
+    }), ` ${day}`));
+
+  // The deadlines as an .ics file a calendar app can subscribe to.
+  const icsState = await invoke('calendar_file');
+  const icsPath = h('code', { id: 'calendar-file-path' }, icsState.path ?? 'no data directory');
+  const icsOn = h('input', {
+    type: 'checkbox', id: 'calendar-file', checked: icsState.enabled, disabled: !icsState.path,
+    onchange: async (e) => {
+      try {
+        const now = await invoke('set_calendar_file', { enabled: e.target.checked });
+        e.target.checked = now.enabled;
+        say(now.enabled ? 'Saved: the file is written.' : 'Saved: the file is removed.');
+      } catch (err) { e.target.checked = !e.target.checked; say(`Not saved: ${err}`); }
+    },
+  });
+
   const autostart = h('input', {
     type: 'checkbox', id: 'autostart', checked: await invoke('autostart_enabled'),
     onchange: async (e) => {
@@ -103,6 +140,12 @@ export async function mount(root) {
         }), ' Critical and urgent break through quiet hours and pause'),
       h('h2', {}, 'Deadline reminders'),
       h('div', { class: 'leads' }, leads),
+      h('h2', {}, 'Morning agenda'),
+      h('label', { class: 'inline' }, agendaOn, ' One pop-up with the day\'s deadlines at '), agendaAt,
+      h('div', { class: 'leads' }, agendaDays),
+      h('h2', {}, 'Calendar file'),
+      h('label', { class: 'inline block' }, icsOn, ' Keep my deadlines in an iCalendar file'),
+      h('p', { class: 'hint' }, 'Subscribe to it as a local calendar in GNOME Calendar, Thunderbird or Evolution: ', icsPath),
       h('h2', {}, 'Start'),
       h('label', { class: 'inline' }, autostart, ' Start PMAP Companion when I log in')),
   ].filter(Boolean));

@@ -65,6 +65,7 @@ mod tests {
             name: "n".into(),
             email: "e".into(),
             token_saved: false,
+            companies: Vec::new(),
         });
         status.connection = ConnectionState::Reconnecting {
             attempt: 1,

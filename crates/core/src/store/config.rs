@@ -14,4 +14,7 @@ pub struct Config {
     pub server: Option<String>,
     /// Local channels (pop-up, sound), severities, quiet hours, reminders.
     pub prefs: LocalPrefs,
+    /// Keep the personal deadlines in `Paths::calendar_file` (iCalendar)
+    /// for a calendar app to subscribe to. Off by default.
+    pub calendar_file: bool,
 }

@@ -37,11 +37,17 @@ pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
+    write_atomically(path, &json)
+}
+
+/// Writes `bytes` to `path` atomically (a reader sees the old file or the
+/// new one, never half of either), readable by the owner only.
+pub fn write_atomically(path: &Path, json: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
     let mut file =
         tempfile::NamedTempFile::new_in(dir).map_err(Error::io("create a temp file in", dir))?;
-    file.write_all(&json).map_err(Error::io("write", path))?;
+    file.write_all(json).map_err(Error::io("write", path))?;
     file.as_file().sync_all().map_err(Error::io("sync", path))?;
     file.persist(path)
         .map_err(|e| Error::io("replace", path)(e.error))?;

@@ -1,5 +1,6 @@
-//! Where the config and the reminder ledger live: the XDG config and state
-//! directories (`$XDG_CONFIG_HOME/pmap-companion`, `$XDG_STATE_HOME/...`).
+//! Where the config, the reminder ledger and the calendar file live: the XDG
+//! config, state and data directories (`$XDG_CONFIG_HOME/pmap-companion`,
+//! `$XDG_STATE_HOME/...`, `$XDG_DATA_HOME/...`).
 
 use std::path::PathBuf;
 
@@ -9,6 +10,9 @@ use crate::error::{Error, Result};
 pub struct Paths {
     pub config_file: PathBuf,
     pub ledger_file: PathBuf,
+    /// The personal deadlines as iCalendar, for a calendar app to subscribe
+    /// to (written only when the user turns it on).
+    pub calendar_file: PathBuf,
 }
 
 impl Paths {
@@ -22,6 +26,7 @@ impl Paths {
         Ok(Paths {
             config_file: dirs.config_dir().join("config.json"),
             ledger_file: state.join("reminders.json"),
+            calendar_file: dirs.data_dir().join("deadlines.ics"),
         })
     }
 }
