@@ -6,6 +6,7 @@
 //! server from `--demo`, `--server`/`PMAP_SERVER` or the saved config.
 
 use chrono::Utc;
+use companion_core::net::Network;
 use companion_core::rest::{Client, ServerUrl, Token};
 use companion_core::shell::{self, Exit, Session, SessionSetup};
 use companion_core::store::{self, TokenSource};
@@ -47,7 +48,7 @@ pub async fn start_at_launch(app: AppHandle) {
         }
     };
     let Some(token) = token else { return };
-    let client = match Client::new(server, token) {
+    let client = match Client::with_network(server, token, &network(&app)) {
         Ok(client) => client,
         Err(error) => return signed_out(&app, Some(error.to_string())),
     };
@@ -70,6 +71,11 @@ pub fn setup(app: &AppHandle) -> SessionSetup {
     let prefs = lock(&shared.config).prefs.clone();
     let ledger_file = shared.paths.as_ref().map(|p| p.ledger_file.clone());
     SessionSetup::new(prefs, ledger_file)
+}
+
+/// The saved network settings: a company CA file, a proxy.
+pub fn network(app: &AppHandle) -> Network {
+    lock(&app.shared().config).network.clone()
 }
 
 fn signed_out(app: &AppHandle, notice: Option<String>) {

@@ -37,7 +37,7 @@ pub async fn sign_in(
     // token will then fail too and say why.
     let stored = store::stored_servers().await.unwrap_or_default();
     let forget = store::others_to_forget(&stored, &server, others)?;
-    let client = Client::new(server.clone(), token.clone())?;
+    let client = Client::with_network(server.clone(), token.clone(), &session::network(app))?;
     let me = client.me().await?;
     let notice = match store::store_token(&server, &token).await {
         Ok(()) => forget_others(forget).await,

@@ -33,7 +33,8 @@ impl Context {
 
     pub async fn client_with_source(&self) -> Result<(Client, TokenSource)> {
         let (token, source) = store::load_token(&self.server).await?;
-        Ok((Client::new(self.server.clone(), token)?, source))
+        let client = Client::with_network(self.server.clone(), token, &self.config.network)?;
+        Ok((client, source))
     }
 
     pub fn save_config(&self) -> Result<()> {

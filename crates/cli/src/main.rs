@@ -120,6 +120,13 @@ fn next_step(error: &anyhow::Error) -> Option<&'static str> {
             "pass --forget-others to delete it once this sign-in succeeds, \
              or --keep-others to keep it",
         ),
+        Error::UntrustedCertificate { certificate, .. } if certificate.unknown_issuer => Some(
+            "to trust a company CA, run `pmap-cli login --ca-file PATH` with its PEM file \
+             (or set SSL_CERT_FILE)",
+        ),
+        Error::CaFile { .. } => {
+            Some("fix `ca_file` in the config, or run `pmap-cli login --ca-file PATH` again")
+        }
         _ => None,
     }
 }

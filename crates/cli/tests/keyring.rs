@@ -186,3 +186,38 @@ async fn a_second_server_needs_a_choice_and_logout_forgets_every_server() {
     let (code, _, _) = cli_with_stdin(&second, &home, &["logout"], "").await;
     assert_eq!(code, 0);
 }
+
+#[tokio::test]
+async fn login_with_a_ca_file_saves_it_so_later_commands_trust_the_tls_server() {
+    if !keyring_available() {
+        return;
+    }
+    let sim = Sim::start_tls(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let ca = sim.ca_file.clone().expect("TLS sim");
+    // Without the CA, sign-in is refused with the cure, and nothing is saved.
+    let (code, _, stderr) = cli_with_stdin(&sim, &home, &["login"], "demo-ana\n").await;
+    assert_ne!(code, 0);
+    assert!(stderr.contains("login --ca-file"), "{stderr}");
+    let ca_arg = ca.display().to_string();
+    let (code, stdout, stderr) =
+        cli_with_stdin(&sim, &home, &["login", "--ca-file", &ca_arg], "demo-ana\n").await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Ana Analyst"), "{stdout}");
+    let config: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(home.path().join("config/pmap-companion/config.json")).expect("config"),
+    )
+    .expect("config JSON");
+    assert_eq!(config["ca_file"], ca_arg);
+    // `status` reads server, CA file (config) and token (keyring) back.
+    let output = cli(&home)
+        .env_remove("SSL_CERT_FILE")
+        .args(["--format", "json", "status"])
+        .output()
+        .await
+        .expect("status");
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).expect("status JSON");
+    assert_eq!(status["user"]["id"], "u-ana");
+    let (code, _, _) = cli_with_stdin(&sim, &home, &["logout"], "").await;
+    assert_eq!(code, 0);
+}

@@ -29,6 +29,20 @@ pub enum Error {
     },
     #[error("cannot reach the server at {server}: {reason}")]
     Network { server: String, reason: String },
+    /// The server's certificate chain did not verify. Verification is
+    /// never turned off; the message says how to trust a company CA.
+    #[error(
+        "the certificate of {server} is not trusted: {certificate}{}",
+        ca_hint(certificate)
+    )]
+    UntrustedCertificate {
+        server: String,
+        certificate: crate::net::UntrustedCertificate,
+    },
+    #[error("cannot use the CA file {path}: {reason}")]
+    CaFile { path: PathBuf, reason: String },
+    #[error("cannot use the proxy {proxy}: {reason}")]
+    Proxy { proxy: String, reason: String },
     #[error("the server sent a response this client cannot read: {0}")]
     BadResponse(String),
     #[error("invalid server URL {url:?}: {reason}")]
@@ -56,6 +70,16 @@ pub enum Error {
     Encode { path: PathBuf, reason: String },
     #[error("no configuration directory could be determined (is HOME set?)")]
     NoConfigDir,
+}
+
+fn ca_hint(certificate: &crate::net::UntrustedCertificate) -> &'static str {
+    if certificate.unknown_issuer {
+        ". If PMAP sits behind a company certificate authority, trust its CA: \
+         give its certificate (PEM) as the CA file in the settings (`ca_file` \
+         in the config), or set SSL_CERT_FILE to a bundle that contains it"
+    } else {
+        ""
+    }
 }
 
 fn retry_hint(retry_after: &Option<u64>) -> String {
@@ -103,6 +127,23 @@ mod tests {
             Error::Network {
                 server: "https://pmap.example.com".into(),
                 reason: "refused".into(),
+            },
+            Error::UntrustedCertificate {
+                server: "https://pmap.example.com".into(),
+                certificate: crate::net::UntrustedCertificate {
+                    subject: "CN=pmap.example.com".into(),
+                    issuer: "CN=Example Corp CA".into(),
+                    reason: "no certificate authority this machine trusts issued it".into(),
+                    unknown_issuer: true,
+                },
+            },
+            Error::CaFile {
+                path: "/tmp/ca.pem".into(),
+                reason: "missing".into(),
+            },
+            Error::Proxy {
+                proxy: "http://proxy:3128".into(),
+                reason: "SOCKS".into(),
             },
             Error::BadResponse("truncated".into()),
             Error::BadServerUrl {

@@ -18,6 +18,9 @@
 //!   preference keys, the server matrix's lookup rule, the rows to show.
 //! - [`ics`] writes personal deadlines as an RFC 5545 calendar.
 //! - [`rest`] is the HTTP client for PROTOCOL.md's endpoints.
+//! - [`net`] is how that client reaches a server on a company network:
+//!   the trust store (system, `SSL_CERT_FILE`, a company CA file), the
+//!   explained certificate refusals, and the proxy rules.
 //! - [`store`] keeps config and the reminder ledger in atomic JSON files and
 //!   the token in the OS keyring.
 //! - [`shell`] is the **imperative shell**: session start-up shared by both
@@ -30,6 +33,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod ics;
+pub mod net;
 pub mod preferences;
 pub mod rest;
 pub mod shell;

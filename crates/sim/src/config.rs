@@ -7,7 +7,7 @@ use std::time::Duration;
 ///
 /// `Default` is the quiet, test-friendly setup: an ephemeral port on
 /// loopback, no control endpoints, 20 s heartbeats, 256-frame buffers, no
-/// generated activity.
+/// generated activity, plain http.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
     /// Where to listen; port 0 picks a free port.
@@ -22,6 +22,16 @@ pub struct SimConfig {
     pub scenario: Scenario,
     /// Steady synthetic load in events per second, if any.
     pub rate: Option<f64>,
+    /// Serve https with a certificate authority made at start.
+    pub tls: Option<TlsConfig>,
+}
+
+/// `--tls`: what the server certificate names besides `localhost`,
+/// `127.0.0.1` and `::1`.
+#[derive(Debug, Clone, Default)]
+pub struct TlsConfig {
+    /// Extra DNS names or IP addresses for the server certificate.
+    pub extra_names: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -33,6 +43,7 @@ impl Default for SimConfig {
             buffer: 256,
             scenario: Scenario::None,
             rate: None,
+            tls: None,
         }
     }
 }

@@ -46,6 +46,7 @@ mod scenario;
 mod state;
 mod stream;
 mod time;
+mod tls;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -55,8 +56,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use catalog::{CHANNELS, EVENT_TYPES, SEVERITIES, preference_enabled};
-pub use config::{Scenario, SimConfig};
+pub use config::{Scenario, SimConfig, TlsConfig};
 pub use error::SimError;
+pub use tls::CA_NAME;
 
 use state::AppState;
 
@@ -68,6 +70,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 #[derive(Debug)]
 pub struct RunningSim {
     addr: SocketAddr,
+    /// The CA's certificate (PEM) when serving https.
+    ca_pem: Option<String>,
     state: AppState,
     shutdown: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
@@ -80,9 +84,20 @@ impl RunningSim {
         self.addr
     }
 
-    /// The base URL, e.g. `http://127.0.0.1:43117`.
+    /// The base URL, e.g. `http://127.0.0.1:43117` (`https://` with TLS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// With TLS: the PEM of the certificate authority that signed the
+    /// server's certificate, which a client must be given to trust it.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// Stops producers, closes every stream and waits for the server.
@@ -140,13 +155,21 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
     let (shutdown, stop_signal) = watch::channel(false);
     let app = routes::router(state.clone(), config.control);
     let mut server_stop = stop_signal.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = server_stop.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let stopped = async move {
+        let _ = server_stop.wait_for(|stop| *stop).await;
+    };
+    let (server, ca_pem) = match &config.tls {
+        None => {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(stopped);
+            (tokio::spawn(serve.into_future()), None)
+        }
+        Some(tls) => {
+            let certificates = tls::Certificates::generate(&tls.extra_names)?;
+            let serve =
+                axum::serve(certificates.listen(listener), app).with_graceful_shutdown(stopped);
+            (tokio::spawn(serve.into_future()), Some(certificates.ca_pem))
+        }
+    };
     let mut producers = Vec::new();
     if config.scenario == Scenario::Demo {
         producers.push(tokio::spawn(scenario::demo(
@@ -161,9 +184,10 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
             stop_signal.clone(),
         )));
     }
-    tracing::info!(%addr, control = config.control, scenario = ?config.scenario, rate = ?config.rate, "listening");
+    tracing::info!(%addr, tls = ca_pem.is_some(), control = config.control, scenario = ?config.scenario, rate = ?config.rate, "listening");
     Ok(RunningSim {
         addr,
+        ca_pem,
         state,
         shutdown,
         server,

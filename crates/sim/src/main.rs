@@ -2,15 +2,19 @@
 //!
 //! Prints exactly one line, `listening on http://127.0.0.1:<port>`, to
 //! stdout once ready; logs go to stderr (`RUST_LOG`, default `info`).
+//! With `--tls` the line is `listening on https://127.0.0.1:<port> (CA
+//! certificate in <file>)`: the CA made for this run is written to
+//! `--tls-ca-out`, or to a file in the temporary directory, before the line.
 //! SIGINT and SIGTERM shut down gracefully with exit status 0.
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use pmap_sim::{Scenario, SimConfig};
+use pmap_sim::{Scenario, SimConfig, TlsConfig};
 use tokio::signal::unix::{SignalKind, signal};
 use tracing_subscriber::EnvFilter;
 
@@ -36,6 +40,15 @@ struct Args {
     /// Steady synthetic load in events per second.
     #[arg(long)]
     rate: Option<f64>,
+    /// Serve https with a certificate authority made at start.
+    #[arg(long)]
+    tls: bool,
+    /// Where to write that CA's certificate (PEM).
+    #[arg(long, requires = "tls")]
+    tls_ca_out: Option<PathBuf>,
+    /// Another name for the server certificate (repeatable).
+    #[arg(long, requires = "tls")]
+    tls_name: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -75,12 +88,24 @@ async fn main() -> anyhow::Result<()> {
             ScenarioArg::Demo => Scenario::Demo,
         },
         rate: args.rate,
+        tls: args.tls.then(|| TlsConfig {
+            extra_names: args.tls_name.clone(),
+        }),
     };
     let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
     let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
     let sim = pmap_sim::start(config).await?;
+    let mut ready = format!("listening on {}", sim.url());
+    if let Some(pem) = sim.ca_pem() {
+        let path = args.tls_ca_out.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("pmap-sim-{}-ca.pem", sim.addr().port()))
+        });
+        std::fs::write(&path, pem)
+            .with_context(|| format!("cannot write the CA certificate to {}", path.display()))?;
+        ready.push_str(&format!(" (CA certificate in {})", path.display()));
+    }
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "listening on {}", sim.url()).context("cannot write to stdout")?;
+    writeln!(stdout, "{ready}").context("cannot write to stdout")?;
     stdout.flush().context("cannot flush stdout")?;
     drop(stdout);
     tokio::select! {

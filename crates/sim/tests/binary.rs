@@ -97,3 +97,75 @@ async fn binary_prints_its_url_streams_and_exits_zero_on_sigterm() {
         "tokens never logged"
     );
 }
+
+#[tokio::test]
+async fn with_tls_the_ready_line_names_the_ca_file_and_the_server_speaks_https() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pmap-sim"))
+        .args(["--addr", "127.0.0.1:0", "--tls", "--tls-name", "pmap.test"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).map(|_| line)
+    });
+    let line = common::within("the ready line", line)
+        .await
+        .expect("reader task")
+        .expect("stdout readable");
+    let (url, ca) = line
+        .trim_end()
+        .strip_prefix("listening on ")
+        .and_then(|rest| rest.split_once(" (CA certificate in "))
+        .unwrap_or_else(|| panic!("the TLS ready line: {line:?}"));
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let ca = std::path::PathBuf::from(ca.strip_suffix(')').expect("closing parenthesis"));
+    let pem = std::fs::read(&ca).expect("the named CA file exists");
+    let _ = std::fs::remove_file(&ca);
+
+    let trusting = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("PEM"))
+        .no_proxy()
+        .build()
+        .expect("client");
+    let me = trusting
+        .get(format!("{url}/api/v1/me"))
+        .bearer_auth("demo-ana")
+        .send()
+        .await
+        .expect("https answered");
+    assert_eq!(me.status(), 200);
+    // The extra name is on the certificate too.
+    let port = url.rsplit(':').next().expect("port");
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    let by_name = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("PEM"))
+        .resolve("pmap.test", addr)
+        .no_proxy()
+        .build()
+        .expect("client");
+    let me = by_name
+        .get(format!("https://pmap.test:{port}/api/v1/me"))
+        .bearer_auth("demo-ana")
+        .send()
+        .await
+        .expect("https by the extra name");
+    assert_eq!(me.status(), 200);
+
+    let untrusting = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    assert!(
+        untrusting
+            .get(format!("{url}/api/v1/me"))
+            .send()
+            .await
+            .is_err(),
+        "a client without the CA is refused"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}

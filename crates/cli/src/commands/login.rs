@@ -2,6 +2,7 @@
 //! The token comes from stdin (piped) or a no-echo prompt, never from argv.
 
 use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
@@ -21,6 +22,10 @@ pub struct Args {
     /// Keep the tokens stored for other servers (reach them with --server).
     #[arg(long)]
     keep_others: bool,
+    /// A PEM file with your company's CA certificate, trusted on top of the
+    /// system store; saved in the config as `ca_file`.
+    #[arg(long, value_name = "PATH")]
+    ca_file: Option<PathBuf>,
 }
 
 impl Args {
@@ -35,12 +40,18 @@ impl Args {
 
 pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<ExitCode> {
     let mut ctx = Context::load(server)?;
+    if let Some(path) = &args.ca_file {
+        // Absolute, so the config means the same from any directory.
+        let path = std::path::absolute(path)
+            .with_context(|| format!("cannot resolve {}", path.display()))?;
+        ctx.config.network.ca_file = Some(path);
+    }
     // Asked before the token is read: a second server's token is never
     // stored beside the first one's without the user saying so.
     let stored = store::stored_servers().await?;
     let forget = store::others_to_forget(&stored, &ctx.server, args.others())?;
     let token = read_token()?;
-    let me = Client::new(ctx.server.clone(), token.clone())?
+    let me = Client::with_network(ctx.server.clone(), token.clone(), &ctx.config.network)?
         .me()
         .await
         .with_context(|| format!("could not sign in to {}", ctx.server))?;

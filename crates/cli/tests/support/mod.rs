@@ -38,23 +38,68 @@ pub struct Sim {
     pub addr: String,
     args: Vec<String>,
     http: reqwest::Client,
+    /// With `--tls`: the file holding this run's CA certificate.
+    pub ca_file: Option<PathBuf>,
+    /// Holds `ca_file`.
+    _tls_dir: Option<tempfile::TempDir>,
 }
 
 impl Sim {
     /// Starts `pmap-sim --control` with extra flags on an ephemeral port.
     pub async fn start(extra: &[&str]) -> Sim {
         let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        let (child, addr) = spawn_sim("127.0.0.1:0", &args).await;
+        let (child, addr, _) = spawn_sim("127.0.0.1:0", &args).await;
         Sim {
             child,
             addr,
             args,
             http: reqwest::Client::new(),
+            ca_file: None,
+            _tls_dir: None,
+        }
+    }
+
+    /// Starts `pmap-sim --control --tls`, its CA written to a temporary
+    /// file ([`Sim::ca_file`]) that this rig's own requests trust.
+    pub async fn start_tls(extra: &[&str]) -> Sim {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ca_file = dir.path().join("ca.pem");
+        let mut args = vec![
+            "--tls".to_owned(),
+            "--tls-ca-out".to_owned(),
+            ca_file.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let (child, addr, named) = spawn_sim("127.0.0.1:0", &args).await;
+        assert_eq!(
+            named.as_ref(),
+            Some(&ca_file),
+            "the ready line names the CA file"
+        );
+        let pem = std::fs::read(&ca_file).expect("the CA file was written");
+        let ca = reqwest::Certificate::from_pem(&pem).expect("a PEM certificate");
+        let http = reqwest::Client::builder()
+            .add_root_certificate(ca)
+            .no_proxy()
+            .build()
+            .expect("https client");
+        Sim {
+            child,
+            addr,
+            args,
+            http,
+            ca_file: Some(ca_file),
+            _tls_dir: Some(dir),
         }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_file.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// SIGKILL: no graceful close, as if the server crashed.
@@ -64,7 +109,7 @@ impl Sim {
 
     /// Starts a fresh process on the same port (fresh fixture state).
     pub async fn restart(&mut self) {
-        let (child, addr) = spawn_sim(&self.addr, &self.args).await;
+        let (child, addr, _) = spawn_sim(&self.addr, &self.args).await;
         assert_eq!(addr, self.addr);
         self.child = child;
     }
@@ -115,7 +160,8 @@ impl Sim {
     }
 }
 
-async fn spawn_sim(addr: &str, extra: &[String]) -> (Child, String) {
+/// The process, its `host:port`, and the CA file its ready line names.
+async fn spawn_sim(addr: &str, extra: &[String]) -> (Child, String, Option<PathBuf>) {
     let mut child = Command::new(sim_bin())
         .args(["--addr", addr, "--control"])
         .args(extra)
@@ -130,10 +176,15 @@ async fn spawn_sim(addr: &str, extra: &[String]) -> (Child, String) {
         .await
         .expect("read pmap-sim stdout")
         .expect("pmap-sim printed a line");
-    let url = line
-        .strip_prefix("listening on http://")
+    if let Some(addr) = line.strip_prefix("listening on http://") {
+        return (child, addr.to_owned(), None);
+    }
+    let (addr, ca) = line
+        .strip_prefix("listening on https://")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .and_then(|rest| rest.split_once(" (CA certificate in "))
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-    (child, url.to_owned())
+    (child, addr.to_owned(), Some(PathBuf::from(ca)))
 }
 
 /// A running `pmap-cli watch --format json` with its own XDG directories.

@@ -9,7 +9,13 @@ use serde::de::DeserializeOwned;
 use super::models::*;
 use super::server::{ServerUrl, Token};
 use crate::error::{Error, Result};
+use crate::net::{Network, ProxyEnv, Route, TrustStore, proxy, verifier};
 use crate::preferences::PreferenceKey;
+
+/// Every REST call, connection included, gives up after this long.
+pub const REST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Establishing a TCP connection (to the server or the proxy).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 const USER_AGENT: &str = concat!("pmap-companion/", env!("CARGO_PKG_VERSION"));
 
@@ -20,16 +26,43 @@ pub struct Client {
     stream: reqwest::Client,
     server: ServerUrl,
     token: Token,
+    trust: TrustStore,
+    route: Route,
 }
 
 impl Client {
+    /// With the default network settings: the system trust store (or
+    /// `SSL_CERT_FILE`), proxies from the environment.
     pub fn new(server: ServerUrl, token: Token) -> Result<Client> {
+        Client::with_network(server, token, &Network::default())
+    }
+
+    /// With the user's network settings: a company CA file, a proxy.
+    pub fn with_network(server: ServerUrl, token: Token, network: &Network) -> Result<Client> {
+        let trust = TrustStore::load(network.ca_file.as_deref())?;
+        let route = proxy::route(
+            server.url(),
+            network.proxy.as_deref(),
+            &ProxyEnv::from_env(),
+        )?;
+        let tls = trust.client_config();
         let build = |timeout: Option<Duration>| {
             let mut builder = reqwest::Client::builder()
                 .user_agent(USER_AGENT)
-                .connect_timeout(Duration::from_secs(10))
+                .connect_timeout(CONNECT_TIMEOUT)
+                .use_preconfigured_tls(tls.clone())
+                // The route below is the only proxy: reqwest's own reading
+                // of the environment would also proxy loopback.
+                .no_proxy()
                 // Redirects could carry the bearer header elsewhere.
                 .redirect(reqwest::redirect::Policy::none());
+            if let Route::Proxy { proxy, .. } = &route {
+                let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|e| Error::Proxy {
+                    proxy: crate::net::proxy::shown(proxy),
+                    reason: e.to_string(),
+                })?;
+                builder = builder.proxy(proxy);
+            }
             if let Some(timeout) = timeout {
                 builder = builder.timeout(timeout);
             }
@@ -39,15 +72,27 @@ impl Client {
             })
         };
         Ok(Client {
-            rest: build(Some(Duration::from_secs(15)))?,
+            rest: build(Some(REST_TIMEOUT))?,
             stream: build(None)?,
             server,
             token,
+            trust,
+            route,
         })
     }
 
     pub fn server(&self) -> &ServerUrl {
         &self.server
+    }
+
+    /// Whether a proxy carries this client's connections, and why.
+    pub fn route(&self) -> &Route {
+        &self.route
+    }
+
+    /// The certificates this client trusts, by source.
+    pub fn trust(&self) -> &TrustStore {
+        &self.trust
     }
 
     pub async fn me(&self) -> Result<Me> {
@@ -157,11 +202,26 @@ impl Client {
     }
 
     async fn send(&self, request: RequestBuilder) -> Result<Response> {
-        request.send().await.map_err(|e| Error::Network {
-            server: self.server.to_string(),
-            // Without the URL: it is the server's, but keep messages short.
-            reason: describe(&e.without_url()),
-        })
+        request
+            .send()
+            .await
+            .map_err(|e| network_error(&self.server, e))
+    }
+}
+
+/// A failed request as an [`Error`]: a refused certificate gets its own,
+/// explained, error; anything else is a network failure.
+fn network_error(server: &ServerUrl, error: reqwest::Error) -> Error {
+    if let Some(certificate) = verifier::find_untrusted(&error) {
+        return Error::UntrustedCertificate {
+            server: server.to_string(),
+            certificate,
+        };
+    }
+    Error::Network {
+        server: server.to_string(),
+        // Without the URL: it is the server's, but keep messages short.
+        reason: describe(&error.without_url()),
     }
 }
 

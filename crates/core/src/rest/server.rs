@@ -88,6 +88,11 @@ impl ServerUrl {
         Ok(ServerUrl(url))
     }
 
+    /// The URL itself.
+    pub fn url(&self) -> &Url {
+        &self.0
+    }
+
     /// `scheme://host[:port]`: where deep links may point.
     pub fn origin(&self) -> String {
         self.0.origin().ascii_serialization()

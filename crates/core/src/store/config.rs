@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::LocalPrefs;
+use crate::net::Network;
 
 /// `config.json`. Every field has a default, so an older or partial file
 /// still loads.
@@ -17,4 +18,7 @@ pub struct Config {
     /// Keep the personal deadlines in `Paths::calendar_file` (iCalendar)
     /// for a calendar app to subscribe to. Off by default.
     pub calendar_file: bool,
+    /// `ca_file` and `proxy`, at the top level of the file.
+    #[serde(flatten)]
+    pub network: Network,
 }
