@@ -131,6 +131,7 @@ impl Status {
             }
             ConnectionState::SignedOut => "Signed out".to_owned(),
             ConnectionState::Error(message) => format!("Stopped: {message}"),
+            ConnectionState::Portal { message, .. } => format!("Not reaching PMAP: {message}"),
         };
         match self.pause {
             Pause::No => state,

@@ -14,11 +14,17 @@ use tokio::sync::{Notify, mpsc};
 
 mod common;
 
-use common::{canned, response};
+use common::{canned, response, silent};
+
+/// Short enough that a test sees the next attempt at once; the portal's
+/// slow retry is shortened like the rest.
+const PORTAL_RETRY: Duration = Duration::from_millis(20);
 
 fn settings() -> StreamSettings {
     StreamSettings {
         idle_timeout: Duration::from_millis(300),
+        answer_timeout: Duration::from_millis(300),
+        portal_retry: PORTAL_RETRY,
         max_frame: 1 << 20,
         backoff: common::fast_backoff(),
     }
@@ -51,45 +57,91 @@ async fn until_failure(
     }
 }
 
+/// Fails unless the next failure is a portal answer naming `answered`,
+/// retried after the portal delay, and a new attempt follows it.
+async fn expect_portal_then_retry(rx: &mut mpsc::Receiver<StreamEvent>, answered: &str) {
+    let failure = until_failure(rx, &mut Vec::new()).await;
+    let StreamEvent::Failed {
+        kind: FailureKind::Portal(message),
+        retry_in,
+        ..
+    } = &failure
+    else {
+        panic!("not a portal failure: {failure:?}")
+    };
+    assert_eq!(
+        message,
+        &format!("the server answered {answered} instead of a stream: a captive portal or proxy?")
+    );
+    assert_eq!(
+        *retry_in,
+        Some(PORTAL_RETRY),
+        "the portal's own, slow, retry"
+    );
+    let next = pmap_testkit::within("the next attempt", rx.recv()).await;
+    assert_eq!(next, Some(StreamEvent::Connecting));
+}
+
 #[tokio::test]
-async fn a_wrong_content_type_stops_reconnection() {
+async fn a_captive_portal_page_is_reported_as_such_and_retried_slowly() {
     let (url, count) = canned(|_| {
         Some(response(
             "200 OK",
-            "content-type: text/html\r\n",
-            "<html>portal</html>",
+            "content-type: text/html; charset=utf-8\r\n",
+            "<html>Welcome to Hotel Wi-Fi</html>",
         ))
     })
     .await;
     let mut rx = start(&url);
-    let failure = until_failure(&mut rx, &mut Vec::new()).await;
-    assert!(
-        matches!(
-            failure,
-            StreamEvent::Failed {
-                kind: FailureKind::Protocol(_),
-                retry_in: None,
-                ..
-            }
-        ),
-        "{failure:?}"
-    );
-    assert!(rx.recv().await.is_none(), "the supervisor ended");
-    assert_eq!(count.load(Ordering::SeqCst), 1);
+    expect_portal_then_retry(&mut rx, "text/html").await;
+    expect_portal_then_retry(&mut rx, "text/html").await;
+    assert!(count.load(Ordering::SeqCst) >= 2, "it asked again");
 }
 
 #[tokio::test]
-async fn no_content_204_stops_reconnection() {
-    let (url, count) =
-        canned(|_| Some("HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".into())).await;
+async fn no_content_and_redirects_are_portal_answers_too() {
+    for (reply, answered) in [
+        (
+            "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned(),
+            "204 No Content",
+        ),
+        (
+            response("302 Found", "location: http://portal.example/login\r\n", ""),
+            "a redirect (302)",
+        ),
+    ] {
+        let (url, count) = canned(move |_| Some(reply.clone())).await;
+        let mut rx = start(&url);
+        expect_portal_then_retry(&mut rx, answered).await;
+        pmap_testkit::eventually("a second request", || {
+            let seen = count.load(Ordering::SeqCst);
+            async move { (seen >= 2).then_some(()) }
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_accepts_and_never_answers_is_a_failure_then_a_new_attempt() {
+    let (url, count) = silent().await;
     let mut rx = start(&url);
-    let failure = until_failure(&mut rx, &mut Vec::new()).await;
-    assert!(
-        matches!(failure, StreamEvent::Failed { retry_in: None, .. }),
-        "{failure:?}"
-    );
-    assert!(rx.recv().await.is_none());
-    assert_eq!(count.load(Ordering::SeqCst), 1);
+    let mut seen = Vec::new();
+    let failure = until_failure(&mut rx, &mut seen).await;
+    assert_eq!(seen, vec![StreamEvent::Connecting], "never opened");
+    let StreamEvent::Failed {
+        kind: FailureKind::Network(reason),
+        retry_in: Some(_),
+        ..
+    } = &failure
+    else {
+        panic!("{failure:?}")
+    };
+    assert!(reason.contains("no answer"), "{reason}");
+    let next = pmap_testkit::within("a new attempt", rx.recv()).await;
+    assert_eq!(next, Some(StreamEvent::Connecting));
+    let again = until_failure(&mut rx, &mut Vec::new()).await;
+    assert!(matches!(again, StreamEvent::Failed { .. }), "{again:?}");
+    assert!(count.load(Ordering::SeqCst) >= 2);
 }
 
 #[tokio::test]

@@ -27,6 +27,12 @@ pub struct Args {
     /// Seconds without a byte (frame or heartbeat) before reconnecting.
     #[arg(long, default_value_t = 45.0, hide = true)]
     idle_timeout: f64,
+    /// Seconds to wait for the stream's response headers.
+    #[arg(long, default_value_t = 15.0, hide = true)]
+    answer_timeout: f64,
+    /// Seconds before retrying after a captive portal answered.
+    #[arg(long, default_value_t = 300.0, hide = true)]
+    portal_retry: f64,
     /// First reconnect delay ceiling, in seconds.
     #[arg(long, default_value_t = 0.5, hide = true)]
     backoff_base: f64,
@@ -50,6 +56,8 @@ impl Args {
         };
         Ok(StreamSettings {
             idle_timeout: secs("idle-timeout", self.idle_timeout)?,
+            answer_timeout: secs("answer-timeout", self.answer_timeout)?,
+            portal_retry: secs("portal-retry", self.portal_retry)?,
             max_frame: self.max_frame,
             backoff: BackoffPolicy {
                 base: secs("backoff-base", self.backoff_base)?,

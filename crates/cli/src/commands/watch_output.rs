@@ -130,6 +130,17 @@ fn describe(state: &ConnectionState) -> String {
             attempt,
             next_at: None,
         } => format!("reconnecting (attempt {attempt})"),
+        ConnectionState::Portal { message, next_at } => {
+            let next = next_at
+                .map(|at| {
+                    format!(
+                        " (next try at {})",
+                        at.with_timezone(&Local).format("%H:%M:%S")
+                    )
+                })
+                .unwrap_or_default();
+            format!("not reaching PMAP: {}{next}", terminal::visible(message))
+        }
         ConnectionState::SignedOut => "signed out (the token was rejected)".to_owned(),
         ConnectionState::Error(reason) => format!("stopped: {}", terminal::visible(reason)),
     }

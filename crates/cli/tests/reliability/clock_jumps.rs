@@ -136,6 +136,7 @@ pub async fn play(book: &mut Book) -> ClockRun {
                 cap: std::time::Duration::from_millis(500),
                 ..BackoffPolicy::default()
             },
+            ..StreamSettings::default()
         },
         ledger_file: Some(ledger_file.clone()),
     };

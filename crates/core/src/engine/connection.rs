@@ -7,6 +7,7 @@ use super::FailureKind;
 
 /// Where the stream stands. Serialized with a `"state"` tag:
 /// `{"state":"reconnecting","attempt":2,"next_at":"…"}`,
+/// `{"state":"portal","message":"…","next_at":"…"}`,
 /// `{"state":"error","message":"…"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "Wire", from = "Wire")]
@@ -21,11 +22,19 @@ pub enum ConnectionState {
     SignedOut,
     /// A failure retrying will not fix; the text says what to do.
     Error(String),
+    /// Something other than PMAP answered (a captive portal's login page, a
+    /// proxy's error): retried slowly, in minutes, until the network lets
+    /// the stream through. `message` says what answered.
+    Portal {
+        message: String,
+        next_at: Option<DateTime<Utc>>,
+    },
 }
 
 impl ConnectionState {
     /// The state a failed attempt leaves us in. Only 401 and 403 stop the
-    /// shell from retrying; everything else is worth another attempt.
+    /// shell from retrying; everything else is worth another attempt, a
+    /// captive portal's answer a slow one.
     pub fn after_failure(
         kind: &FailureKind,
         attempt: u32,
@@ -42,6 +51,10 @@ impl ConnectionState {
             | FailureKind::Protocol(_)
             | FailureKind::Stalled => ConnectionState::Reconnecting {
                 attempt,
+                next_at: retry_at,
+            },
+            FailureKind::Portal(message) => ConnectionState::Portal {
+                message: message.clone(),
                 next_at: retry_at,
             },
         }
@@ -68,6 +81,10 @@ enum Wire {
     Error {
         message: String,
     },
+    Portal {
+        message: String,
+        next_at: Option<DateTime<Utc>>,
+    },
 }
 
 impl From<ConnectionState> for Wire {
@@ -80,6 +97,7 @@ impl From<ConnectionState> for Wire {
             }
             ConnectionState::SignedOut => Wire::SignedOut,
             ConnectionState::Error(message) => Wire::Error { message },
+            ConnectionState::Portal { message, next_at } => Wire::Portal { message, next_at },
         }
     }
 }
@@ -94,6 +112,7 @@ impl From<Wire> for ConnectionState {
             }
             Wire::SignedOut => ConnectionState::SignedOut,
             Wire::Error { message } => ConnectionState::Error(message),
+            Wire::Portal { message, next_at } => ConnectionState::Portal { message, next_at },
         }
     }
 }
@@ -117,6 +136,13 @@ mod tests {
             (
                 ConnectionState::Error("x".into()),
                 r#"{"state":"error","message":"x"}"#,
+            ),
+            (
+                ConnectionState::Portal {
+                    message: "html".into(),
+                    next_at: None,
+                },
+                r#"{"state":"portal","message":"html","next_at":null}"#,
             ),
         ];
         for (state, json) in cases {
@@ -162,5 +188,19 @@ mod tests {
             );
         }
         assert!(ConnectionState::after_failure(&FailureKind::Forbidden, 1, None).is_stopped());
+    }
+
+    #[test]
+    fn a_captive_portal_is_its_own_state_and_keeps_retrying() {
+        let text = "the server answered text/html instead of a stream: a captive portal or proxy?";
+        let state = ConnectionState::after_failure(&FailureKind::Portal(text.into()), 2, None);
+        assert_eq!(
+            state,
+            ConnectionState::Portal {
+                message: text.into(),
+                next_at: None
+            }
+        );
+        assert!(!state.is_stopped());
     }
 }

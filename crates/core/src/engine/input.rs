@@ -57,6 +57,10 @@ pub enum FailureKind {
     Server(u16),
     /// Wrong content type, oversized frame, or another protocol breach.
     Protocol(String),
+    /// Something answered the stream request that is not an event stream
+    /// (a 204, a redirect, an HTML page): a captive portal or a proxy in
+    /// the way, most likely. The text says what came back.
+    Portal(String),
     /// Nothing heard for the idle timeout.
     Stalled,
 }

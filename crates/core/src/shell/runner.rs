@@ -29,7 +29,7 @@ const FETCH_ATTEMPTS: u32 = 5;
 pub enum Exit {
     /// The server rejected the token: sign in again.
     SignedOut,
-    /// The stream stopped for good (403, 204, not an event stream).
+    /// The stream stopped for good (403).
     Stopped(String),
     /// The caller asked to stop.
     Shutdown,

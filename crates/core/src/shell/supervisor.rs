@@ -21,6 +21,14 @@ use crate::sse::{Parser, SseItem};
 pub struct StreamSettings {
     /// Nothing heard (no frame, no comment) for this long → reconnect.
     pub idle_timeout: Duration,
+    /// No response headers this long after asking (connecting included) →
+    /// reconnect. A server or proxy that accepts and never answers, or a
+    /// connection a suspend left half-open, shows as Reconnecting, not as
+    /// a Connecting that never ends.
+    pub answer_timeout: Duration,
+    /// How long to wait after something other than an event stream
+    /// answered (a captive portal): minutes, not the backoff's seconds.
+    pub portal_retry: Duration,
     /// Largest event data accepted; bigger events are skipped and counted.
     pub max_frame: usize,
     pub backoff: BackoffPolicy,
@@ -30,6 +38,8 @@ impl Default for StreamSettings {
     fn default() -> Self {
         StreamSettings {
             idle_timeout: Duration::from_secs(45),
+            answer_timeout: Duration::from_secs(15),
+            portal_retry: Duration::from_secs(5 * 60),
             max_frame: 1 << 20,
             backoff: BackoffPolicy::default(),
         }
@@ -44,7 +54,7 @@ pub enum StreamEvent {
     /// What the parser made of one network chunk, in order.
     Items(Vec<SseItem>),
     /// The stream failed. `retry_in` is `None` when the supervisor has
-    /// stopped for good (401, 403, 204, not an event stream).
+    /// stopped for good (401, 403).
     Failed {
         kind: FailureKind,
         attempt: u32,
@@ -69,8 +79,9 @@ pub async fn supervise(
         // Monotonic tokio time, not the shell's `Clock`: how long a stream
         // stayed up resets the backoff and must not jump with the wall clock.
         let opened_at = Instant::now();
-        let outcome = match client.open_stream().await {
-            Ok(response) => match classify(&response) {
+        let answer = tokio::time::timeout(settings.answer_timeout, client.open_stream()).await;
+        let outcome = match answer {
+            Ok(Ok(response)) => match classify(&response, &settings) {
                 Opening::Stream => {
                     if events.send(StreamEvent::Opened).await.is_err() {
                         return;
@@ -79,7 +90,11 @@ pub async fn supervise(
                 }
                 Opening::Fail(failure) => failure,
             },
-            Err(error) => Failure::retry(FailureKind::Network(error.to_string())),
+            Ok(Err(error)) => Failure::retry(FailureKind::Network(error.to_string())),
+            Err(_) => Failure::retry(FailureKind::Network(format!(
+                "no answer within {} s of asking for the stream",
+                settings.answer_timeout.as_secs_f64()
+            ))),
         };
         let Some(kind) = outcome.kind else { return };
         backoff.stream_ended_after(opened_at.elapsed());
@@ -95,7 +110,8 @@ pub async fn supervise(
             return;
         }
         let floor = outcome.retry_after.max(server_retry);
-        let delay = backoff.next_delay(rand::random::<f64>(), floor);
+        let jittered = backoff.next_delay(rand::random::<f64>(), floor);
+        let delay = outcome.fixed_delay.unwrap_or(jittered);
         tracing::info!(
             ?kind,
             attempt,
@@ -126,6 +142,8 @@ struct Failure {
     kind: Option<FailureKind>,
     terminal: bool,
     retry_after: Option<Duration>,
+    /// Wait exactly this long instead of backing off (a captive portal).
+    fixed_delay: Option<Duration>,
 }
 
 impl Failure {
@@ -134,13 +152,21 @@ impl Failure {
             kind: Some(kind),
             terminal: false,
             retry_after: None,
+            fixed_delay: None,
         }
     }
     fn terminal(kind: FailureKind) -> Failure {
         Failure {
-            kind: Some(kind),
             terminal: true,
-            retry_after: None,
+            ..Failure::retry(kind)
+        }
+    }
+    fn portal(answered: &str, settings: &StreamSettings) -> Failure {
+        Failure {
+            fixed_delay: Some(settings.portal_retry),
+            ..Failure::retry(FailureKind::Portal(format!(
+                "the server answered {answered} instead of a stream: a captive portal or proxy?"
+            )))
         }
     }
     fn receiver_gone() -> Failure {
@@ -148,6 +174,7 @@ impl Failure {
             kind: None,
             terminal: true,
             retry_after: None,
+            fixed_delay: None,
         }
     }
 }
@@ -157,10 +184,13 @@ enum Opening {
     Fail(Failure),
 }
 
-/// WHATWG: 200 + `text/event-stream` opens; 204 and a wrong content type
-/// stop reconnection; other statuses are PMAP's (401 signs out, 403 stops,
-/// 429/5xx retry after the server's `Retry-After`).
-fn classify(response: &Response) -> Opening {
+/// 200 + `text/event-stream` opens. A 204, a redirect or another content
+/// type is not PMAP answering (PMAP never sends them on this endpoint) but
+/// a captive portal or a proxy: WHATWG would stop for good, which would
+/// leave a laptop that joined a hotel network dead until restarted, so it
+/// is retried, slowly. Other statuses are PMAP's: 401 signs out, 403
+/// stops, 429/5xx retry after the server's `Retry-After`.
+fn classify(response: &Response, settings: &StreamSettings) -> Opening {
     let status = response.status();
     let retry_after = retry_after(response).map(Duration::from_secs);
     let failure = match status {
@@ -174,19 +204,21 @@ fn classify(response: &Response) -> Opening {
             if essence.eq_ignore_ascii_case("text/event-stream") {
                 return Opening::Stream;
             }
-            Failure::terminal(FailureKind::Protocol(format!(
-                "not an event stream (Content-Type {content_type:?})"
-            )))
+            let shown: String = essence.chars().take(60).collect();
+            match shown.as_str() {
+                "" => Failure::portal("without a content type", settings),
+                _ => Failure::portal(&shown, settings),
+            }
         }
-        StatusCode::NO_CONTENT => Failure::terminal(FailureKind::Protocol(
-            "the server closed the stream for good (204)".into(),
-        )),
+        StatusCode::NO_CONTENT => Failure::portal("204 No Content", settings),
+        s if s.is_redirection() => {
+            Failure::portal(&format!("a redirect ({})", s.as_u16()), settings)
+        }
         StatusCode::UNAUTHORIZED => Failure::terminal(FailureKind::Unauthorized),
         StatusCode::FORBIDDEN => Failure::terminal(FailureKind::Forbidden),
         s => Failure {
-            kind: Some(FailureKind::Server(s.as_u16())),
-            terminal: false,
             retry_after,
+            ..Failure::retry(FailureKind::Server(s.as_u16()))
         },
     };
     Opening::Fail(failure)

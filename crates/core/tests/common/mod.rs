@@ -43,6 +43,26 @@ pub async fn canned(
     (format!("http://{addr}"), count)
 }
 
+/// Accepts connections, reads what the client sends, and never writes a
+/// byte: a server or proxy that hangs, or a connection a suspend left
+/// half-open. Counts the connections.
+pub async fn silent() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut sink = vec![0u8; 4096];
+                while matches!(socket.read(&mut sink).await, Ok(n) if n > 0) {}
+            });
+        }
+    });
+    (format!("http://{addr}"), count)
+}
+
 /// A complete HTTP/1.1 response that closes the connection.
 pub fn response(status: &str, headers: &str, body: &str) -> String {
     format!(

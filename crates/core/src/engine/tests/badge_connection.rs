@@ -233,9 +233,17 @@ fn connection_changes_are_emitted_once_each() {
         (failed(FailureKind::Stalled, 2), Some(reconnecting(2))),
         (failed(FailureKind::Server(503), 3), Some(reconnecting(3))),
         (
-            failed(FailureKind::Protocol("text/html".into()), 4),
+            failed(FailureKind::Protocol("oversized".into()), 4),
             Some(reconnecting(4)),
         ),
+        (
+            failed(FailureKind::Portal("text/html".into()), 4),
+            Some(ConnectionState::Portal {
+                message: "text/html".into(),
+                next_at: Some(at(5)),
+            }),
+        ),
+        (failed(FailureKind::Portal("text/html".into()), 4), None),
         (
             failed(FailureKind::Unauthorized, 5),
             Some(ConnectionState::SignedOut),
