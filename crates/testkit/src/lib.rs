@@ -11,9 +11,16 @@
 //! [`eventually`] probes a condition that has no signal of its own (a row
 //! on a server, a menu label) until it holds; the probe interval is short
 //! and the answer is the probe's, never the clock's.
+//!
+//! [`RecordingProxy`] is an HTTP proxy on loopback that records what
+//! crosses it, for the tests of the client's proxy rules.
 
 use std::future::Future;
 use std::time::Duration;
+
+mod proxy;
+
+pub use proxy::RecordingProxy;
 
 /// The patience every wait gets before `PMAP_TEST_PATIENCE` scales it.
 pub const BASE_PATIENCE: Duration = Duration::from_secs(30);
