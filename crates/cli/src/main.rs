@@ -49,6 +49,8 @@ enum Command {
     /// Show or change notification preferences.
     #[command(subcommand)]
     Prefs(commands::prefs::Command),
+    /// Check the way to the server step by step: proxy, DNS, TCP, TLS, sign-in, stream.
+    Doctor(commands::doctor::Args),
 }
 
 fn main() -> ExitCode {
@@ -106,6 +108,7 @@ async fn run_plain(
         Command::ReadAll => commands::read::all(server, format).await,
         Command::Calendar(args) => commands::calendar::run(server, format.into(), args).await,
         Command::Prefs(command) => commands::prefs::run(server, format, command).await,
+        Command::Doctor(args) => commands::doctor::run(server, format, args).await,
     }
 }
 
@@ -122,7 +125,7 @@ fn next_step(error: &anyhow::Error) -> Option<&'static str> {
         ),
         Error::UntrustedCertificate { certificate, .. } if certificate.unknown_issuer => Some(
             "to trust a company CA, run `pmap-cli login --ca-file PATH` with its PEM file \
-             (or set SSL_CERT_FILE)",
+             (or set SSL_CERT_FILE); `pmap-cli doctor` shows the whole chain",
         ),
         Error::CaFile { .. } => {
             Some("fix `ca_file` in the config, or run `pmap-cli login --ca-file PATH` again")

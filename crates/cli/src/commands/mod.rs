@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 pub mod calendar;
+pub mod doctor;
 pub mod inbox;
 pub mod login;
 pub mod logout;

@@ -10,7 +10,12 @@
 //! - [`proxy`]: whether a proxy carries the connection, decided once per
 //!   client from the config and the standard variables. Loopback never
 //!   goes through one, and a token never crosses a proxy in clear.
+//! - [`doctor`]: the same path checked step by step (proxy, DNS, TCP, TLS,
+//!   `/me`, the stream), each with a verdict, for support.
 
+pub mod doctor;
+mod doctor_stream;
+mod doctor_tls;
 pub mod proxy;
 pub mod trust;
 pub mod verifier;

@@ -82,8 +82,12 @@ impl TrustStore {
 
     /// A rustls client configuration trusting every source.
     pub fn client_config(&self) -> ClientConfig {
-        let all = self.sources.iter().flat_map(|(_, certs)| certs.iter());
-        config_with(self.verifier(all))
+        config_with(self.verifier_for_all())
+    }
+
+    /// The verifier [`TrustStore::client_config`] installs.
+    pub(crate) fn verifier_for_all(&self) -> Arc<ExplainingVerifier> {
+        self.verifier(self.sources.iter().flat_map(|(_, certs)| certs.iter()))
     }
 
     /// The first source whose certificates alone verify this chain for
@@ -126,7 +130,9 @@ pub(crate) fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-fn config_with(verifier: Arc<ExplainingVerifier>) -> ClientConfig {
+/// A client configuration around `verifier`, which must verify with
+/// webpki (the explaining verifier, or a wrapper that delegates to it).
+pub(crate) fn config_with(verifier: Arc<dyn ServerCertVerifier>) -> ClientConfig {
     ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .expect("ring supports the default protocol versions")

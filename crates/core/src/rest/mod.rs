@@ -5,7 +5,7 @@ mod client;
 pub mod models;
 mod server;
 
-pub use client::Client;
 pub(crate) use client::retry_after;
+pub use client::{CONNECT_TIMEOUT, Client, REST_TIMEOUT};
 pub use models::*;
 pub use server::{ServerUrl, Token};
