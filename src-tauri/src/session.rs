@@ -97,6 +97,8 @@ pub fn start(app: &AppHandle, session: Session, token_saved: bool) {
     let server = client.server().clone();
     let me = session.me().clone();
     let (controls, inputs) = shell::controls();
+    // Resume and network changes; ends with the session.
+    tauri::async_runtime::spawn(shell::watch_system_bus(controls.clone()));
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let shell = session.into_shell(AppSink::new(app.clone()));
     app.update(|s| {

@@ -81,7 +81,10 @@ impl EffectSink for AppSink {
             Effect::TypeSeen(name) => {
                 lock(&self.app.shared().seen_types).record(&EventType::from_wire(name));
             }
-            Effect::FetchSummary | Effect::ScheduleTick(_) | Effect::PersistLedger => {}
+            Effect::FetchSummary
+            | Effect::ScheduleTick(_)
+            | Effect::PersistLedger
+            | Effect::Reconnect => {}
         }
     }
 }

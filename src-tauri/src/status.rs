@@ -132,6 +132,7 @@ impl Status {
             ConnectionState::SignedOut => "Signed out".to_owned(),
             ConnectionState::Error(message) => format!("Stopped: {message}"),
             ConnectionState::Portal { message, .. } => format!("Not reaching PMAP: {message}"),
+            ConnectionState::Offline => "Offline (no network)".to_owned(),
         };
         match self.pause {
             Pause::No => state,
@@ -196,6 +197,8 @@ mod tests {
         assert!(tip.contains("No events yet"), "{tip}");
         status.pause = Pause::UntilResumed;
         assert!(status.state_text().ends_with("paused"));
+        status.connection = ConnectionState::Offline;
+        assert_eq!(status.state_text(), "Offline (no network), paused");
     }
 
     #[test]

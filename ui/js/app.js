@@ -48,6 +48,7 @@ function connectionText(s) {
     live: 'Live', connecting: 'Connecting…', signed_out: 'Signed out',
     reconnecting: `Reconnecting (attempt ${c.attempt})…`, error: `Stopped: ${c.message}`,
     portal: `Not reaching PMAP: ${c.message}`,
+    offline: 'Offline (no network)',
   }[c.state] ?? c.state;
   const paused = s.pause.paused !== 'no' ? ' · paused' : '';
   return `${base}${paused} · ${s.account.name} on ${s.account.server}`;

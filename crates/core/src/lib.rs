@@ -41,8 +41,8 @@ pub mod sse;
 pub mod store;
 
 pub use engine::{
-    ConnectionState, Effect, Engine, EngineConfig, FailureKind, Input, LocalPrefs, Popup,
-    PopupKind, UserAction,
+    ConnectionState, Effect, Engine, EngineConfig, FailureKind, Input, LocalPrefs, NetworkReach,
+    Popup, PopupKind, SystemEvent, UserAction,
 };
 pub use error::{Error, Result};
 pub use event::{Envelope, EventType, Severity};

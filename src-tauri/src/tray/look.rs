@@ -72,6 +72,8 @@ mod tests {
             next_at: None,
         };
         assert_eq!(Look::of(&status), Look::Reconnecting);
+        status.connection = ConnectionState::Offline;
+        assert_eq!(Look::of(&status), Look::Reconnecting, "not live");
         status.connection = ConnectionState::Live;
         assert_eq!(Look::of(&status), Look::Live);
         status.pause = Pause::UntilResumed;

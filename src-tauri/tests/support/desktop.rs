@@ -90,6 +90,10 @@ impl Desktop {
             ("XDG_RUNTIME_DIR", p("runtime")),
             ("DISPLAY", self.display.clone()),
             ("DBUS_SESSION_BUS_ADDRESS", self.bus.clone()),
+            // The private bus stands in for the system bus too: no hints
+            // from the machine's logind or NetworkManager, and a test may
+            // play them there.
+            ("DBUS_SYSTEM_BUS_ADDRESS", self.bus.clone()),
             ("NO_AT_BRIDGE", "1".into()),
             ("GDK_BACKEND", "x11".into()),
             ("TZ", self.time_zone.into()),

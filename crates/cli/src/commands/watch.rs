@@ -101,7 +101,9 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
             session.me().name
         ));
     }
-    let (_controls, inputs) = shell::controls();
+    let (controls, inputs) = shell::controls();
+    // Resume and network changes from logind and NetworkManager.
+    tokio::spawn(shell::watch_system_bus(controls));
     let shell = session.into_shell(printer);
     let (exit, stats) = shell::run(shell, inputs, shutdown_signal()).await;
     if format == Format::Json {

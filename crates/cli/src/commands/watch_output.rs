@@ -75,6 +75,7 @@ pub fn to_json(effect: &Effect) -> Value {
         Effect::ScheduleTick(at) => json!({"effect": "schedule_tick", "at": at}),
         Effect::PersistLedger => json!({"effect": "persist_ledger"}),
         Effect::TypeSeen(event_type) => json!({"effect": "type_seen", "event_type": event_type}),
+        Effect::Reconnect => json!({"effect": "reconnect"}),
     }
 }
 
@@ -111,6 +112,9 @@ fn to_text(effect: &Effect) -> Option<String> {
         }
         Effect::SetPause(Some(until)) => format!("notifications paused until {}", local(*until)),
         Effect::OpenUrl(url) => format!("open {}", terminal::visible(url)),
+        Effect::Reconnect => {
+            "reconnecting now (the system resumed or the network changed)".to_owned()
+        }
         _ => return None,
     })
 }
@@ -143,9 +147,28 @@ fn describe(state: &ConnectionState) -> String {
         }
         ConnectionState::SignedOut => "signed out (the token was rejected)".to_owned(),
         ConnectionState::Error(reason) => format!("stopped: {}", terminal::visible(reason)),
+        ConnectionState::Offline => "offline (no network)".to_owned(),
     }
 }
 
 fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local).format("%a %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offline_and_an_immediate_reconnect_read_plainly() {
+        assert_eq!(
+            to_text(&Effect::SetConnection(ConnectionState::Offline)).as_deref(),
+            Some("connection: offline (no network)")
+        );
+        assert_eq!(
+            to_json(&Effect::SetConnection(ConnectionState::Offline)),
+            json!({"effect": "connection", "state": "offline"})
+        );
+        assert_eq!(to_json(&Effect::Reconnect), json!({"effect": "reconnect"}));
+    }
 }

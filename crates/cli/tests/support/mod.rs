@@ -201,6 +201,19 @@ impl Watch {
         Watch::start_in(sim, token, extra, tempfile::tempdir().expect("tempdir")).await
     }
 
+    /// Starts with extra environment (a system bus address, …).
+    pub async fn start_with_env(
+        sim: &Sim,
+        token: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Watch {
+        let home = tempfile::tempdir().expect("tempdir");
+        let mut command = cli(&home);
+        command.envs(env.iter().copied());
+        Watch::spawn(sim, token, extra, home, command)
+    }
+
     /// Starts with an existing home (to test what survives a restart).
     pub async fn start_in(
         sim: &Sim,
@@ -208,7 +221,17 @@ impl Watch {
         extra: &[&str],
         home: tempfile::TempDir,
     ) -> Watch {
-        let mut command = cli(&home);
+        let command = cli(&home);
+        Watch::spawn(sim, token, extra, home, command)
+    }
+
+    fn spawn(
+        sim: &Sim,
+        token: &str,
+        extra: &[&str],
+        home: tempfile::TempDir,
+        mut command: Command,
+    ) -> Watch {
         command
             .env("PMAP_TOKEN", token)
             .args(["--server", &sim.url(), "--format", "json", "watch"])
@@ -371,6 +394,12 @@ pub fn cli(home: &tempfile::TempDir) -> Command {
         .env_remove("PMAP_TOKEN")
         .env_remove("PMAP_SERVER")
         .env("RUST_LOG", "warn")
+        // No resume or network hints from the machine's own system bus
+        // unless a test plays logind and NetworkManager on a private one.
+        .env(
+            "DBUS_SYSTEM_BUS_ADDRESS",
+            "unix:path=/nonexistent/pmap-test-system-bus",
+        )
         .stdin(Stdio::null())
         .kill_on_drop(true);
     command

@@ -8,7 +8,7 @@ use super::FailureKind;
 /// Where the stream stands. Serialized with a `"state"` tag:
 /// `{"state":"reconnecting","attempt":2,"next_at":"…"}`,
 /// `{"state":"portal","message":"…","next_at":"…"}`,
-/// `{"state":"error","message":"…"}`.
+/// `{"state":"error","message":"…"}`, `{"state":"offline"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "Wire", from = "Wire")]
 pub enum ConnectionState {
@@ -29,6 +29,10 @@ pub enum ConnectionState {
         message: String,
         next_at: Option<DateTime<Utc>>,
     },
+    /// The operating system reports no network (NetworkManager: no
+    /// connectivity, asleep or disconnected). Shown instead of the stream's
+    /// own state until the network returns; never over `SignedOut`/`Error`.
+    Offline,
 }
 
 impl ConnectionState {
@@ -85,6 +89,7 @@ enum Wire {
         message: String,
         next_at: Option<DateTime<Utc>>,
     },
+    Offline,
 }
 
 impl From<ConnectionState> for Wire {
@@ -98,6 +103,7 @@ impl From<ConnectionState> for Wire {
             ConnectionState::SignedOut => Wire::SignedOut,
             ConnectionState::Error(message) => Wire::Error { message },
             ConnectionState::Portal { message, next_at } => Wire::Portal { message, next_at },
+            ConnectionState::Offline => Wire::Offline,
         }
     }
 }
@@ -113,6 +119,7 @@ impl From<Wire> for ConnectionState {
             Wire::SignedOut => ConnectionState::SignedOut,
             Wire::Error { message } => ConnectionState::Error(message),
             Wire::Portal { message, next_at } => ConnectionState::Portal { message, next_at },
+            Wire::Offline => ConnectionState::Offline,
         }
     }
 }
@@ -144,6 +151,7 @@ mod tests {
                 },
                 r#"{"state":"portal","message":"html","next_at":null}"#,
             ),
+            (ConnectionState::Offline, r#"{"state":"offline"}"#),
         ];
         for (state, json) in cases {
             assert_eq!(serde_json::to_string(&state).expect("ser"), json);

@@ -44,6 +44,9 @@ pub enum Effect {
     MarkAllRead,
     /// The reminder ledger changed; write `Engine::ledger()` to disk.
     PersistLedger,
+    /// Drop the stream, if one is open, and connect again now without
+    /// waiting out a back-off: the system resumed or the network came back.
+    Reconnect,
     /// The stream showed an event type outside the catalog for the first
     /// time (the wire name), so a preference grid can offer it. Emitted
     /// once per name while the engine's bounded set remembers it.

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::LocalPrefs;
+use super::network::SystemEvent;
 use crate::event::CalendarItem;
 
 /// One thing the shell observed or the user did. The shell passes `now`
@@ -43,6 +44,8 @@ pub enum Input {
     Tick,
     User(UserAction),
     PrefsChanged(LocalPrefs),
+    /// The operating system resumed from sleep or its network changed.
+    System(SystemEvent),
 }
 
 /// Why the stream is not live.

@@ -7,6 +7,7 @@ use super::badge::{Badge, Change};
 use super::connection::ConnectionState;
 use super::dedup::Dedup;
 use super::links::on_server_origin;
+use super::network::{NetworkReach, shown};
 use super::pause;
 use super::reminders::Reminders;
 use super::storm::Storm;
@@ -28,8 +29,12 @@ pub struct Engine {
     pub(crate) config: EngineConfig,
     pub(crate) ledger: ReminderLedger,
     pub(crate) stats: EngineStats,
+    /// The stream's own state.
     connection: ConnectionState,
-    connection_announced: bool,
+    /// The state last announced (`SetConnection`); `None` before the first.
+    announced: Option<ConnectionState>,
+    /// What the operating system says of the network (`Full` until told).
+    pub(crate) reach: NetworkReach,
     pub(crate) badge: Badge,
     pub(crate) dedup: Dedup,
     pub(crate) storm: Storm,
@@ -59,7 +64,8 @@ impl Engine {
             ledger,
             stats: EngineStats::default(),
             connection: ConnectionState::Connecting,
-            connection_announced: false,
+            announced: None,
+            reach: NetworkReach::Full,
             badge: Badge::default(),
             dedup: Dedup::default(),
             storm: Storm::default(),
@@ -128,6 +134,7 @@ impl Engine {
                 self.config.prefs = prefs;
                 self.reminders_dirty = true;
             }
+            Input::System(event) => self.on_system(event, &mut out),
         }
         self.fire_fetches(now, &mut out);
         // Before the reminders, which clear the dirty flag both look at.
@@ -149,8 +156,9 @@ impl Engine {
         &self.stats
     }
 
+    /// The state shown: the stream's, or `Offline` over it.
     pub fn connection(&self) -> &ConnectionState {
-        &self.connection
+        self.announced.as_ref().unwrap_or(&self.connection)
     }
 
     /// The unread count, once the server has told us.
@@ -163,12 +171,17 @@ impl Engine {
     }
 
     fn set_connection(&mut self, state: ConnectionState, out: &mut Vec<Effect>) {
-        if self.connection_announced && self.connection == state {
-            return;
+        self.connection = state;
+        self.announce_connection(out);
+    }
+
+    /// Emits `SetConnection` when the state to show has changed.
+    pub(crate) fn announce_connection(&mut self, out: &mut Vec<Effect>) {
+        let state = shown(&self.connection, self.reach);
+        if self.announced.as_ref() != Some(&state) {
+            self.announced = Some(state.clone());
+            out.push(Effect::SetConnection(state));
         }
-        self.connection_announced = true;
-        self.connection = state.clone();
-        out.push(Effect::SetConnection(state));
     }
 
     /// No replay on the stream: refresh everything through REST now.

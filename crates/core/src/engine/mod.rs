@@ -13,7 +13,9 @@
 //!    "until tomorrow" is 08:00 in the configured zone, DST-safe);
 //! 6. fold bursts into one storm summary per window;
 //! 7. keep the badge exact (server summary, debounced refetches);
-//! 8. track the connection state; 9. refetch the calendar;
+//! 8. track the connection state (`Offline` when the system says so, and
+//!    reconnect at once on resume or when the network returns);
+//! 9. refetch the calendar;
 //! 10. fire deadline reminders once each, with a persisted ledger;
 //! 11. show the morning agenda once per working day.
 
@@ -30,6 +32,7 @@ mod ledger;
 mod links;
 mod local_time;
 mod machine;
+mod network;
 mod pause;
 mod prefs;
 mod quiet_hours;
@@ -47,6 +50,7 @@ pub use effect::{Effect, PAUSED_INDEFINITELY, Popup, PopupKind};
 pub use input::{FailureKind, Input, UserAction};
 pub use ledger::{LedgerEntry, ReminderLedger};
 pub use machine::Engine;
+pub use network::{NetworkReach, SystemEvent};
 pub use prefs::{LocalPrefs, SoundSetting};
 pub use quiet_hours::QuietHours;
 pub use stats::EngineStats;

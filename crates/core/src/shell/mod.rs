@@ -1,6 +1,7 @@
 //! The imperative shell: how a session starts (who the user is, the local
 //! time zone, the ledger), the SSE supervisor, the runner that drives the
-//! engine, the clock, and the sink effects leave through.
+//! engine, the clock, the sink effects leave through, and the system-bus
+//! listener that hears resume and network changes.
 
 mod clock;
 mod identity;
@@ -8,6 +9,7 @@ mod runner;
 mod session;
 mod sink;
 mod supervisor;
+mod system_bus;
 mod time_zone;
 
 pub use clock::{Clock, ShiftedClock, SystemClock};
@@ -15,4 +17,5 @@ pub use runner::{ControlInputs, Controls, Exit, Shell, controls, run};
 pub use session::{Session, SessionSetup};
 pub use sink::EffectSink;
 pub use supervisor::{StreamEvent, StreamSettings, supervise};
+pub use system_bus::watch_system_bus;
 pub use time_zone::local_time_zone;

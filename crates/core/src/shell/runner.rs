@@ -15,7 +15,9 @@ use tokio::sync::{Notify, mpsc};
 use super::clock::Clock;
 use super::sink::EffectSink;
 use super::supervisor::{StreamEvent, StreamSettings, supervise};
-use crate::engine::{ConnectionState, Effect, Engine, EngineStats, Input, LocalPrefs, UserAction};
+use crate::engine::{
+    ConnectionState, Effect, Engine, EngineStats, Input, LocalPrefs, SystemEvent, UserAction,
+};
 use crate::error::Error;
 use crate::rest::{CalendarQuery, Client};
 use crate::sse::SseItem;
@@ -54,9 +56,21 @@ impl Controls {
         let _ = self.actions.send(Input::PrefsChanged(prefs)).await;
     }
 
-    /// Cuts a reconnect wait short (network came back, system resumed).
+    /// Drops the stream, if one is open, and connects again now, cutting
+    /// any back-off wait short.
     pub fn reconnect_now(&self) {
         self.reconnect.notify_one();
+    }
+
+    /// Tells the engine what the operating system said (resume, network);
+    /// the engine decides whether that means `Offline` or a reconnect.
+    pub async fn system(&self, event: SystemEvent) {
+        let _ = self.actions.send(Input::System(event)).await;
+    }
+
+    /// Resolves once the shell has stopped listening (its session ended).
+    pub async fn closed(&self) {
+        self.actions.closed().await
     }
 }
 
@@ -116,12 +130,18 @@ pub async fn run<S: EffectSink, C: Clock>(
     // server then drops frames for us, which the summary refetch repairs)
     // rather than queue them here.
     let (stream_tx, mut stream_rx) = mpsc::channel(8);
-    let supervisor = tokio::spawn(supervise(client.clone(), settings, stream_tx, reconnect));
+    let supervisor = tokio::spawn(supervise(
+        client.clone(),
+        settings,
+        stream_tx,
+        reconnect.clone(),
+    ));
     let (fetched_tx, mut fetched_rx) = mpsc::channel::<Input>(16);
     let io = Io {
         client,
         fetched: fetched_tx,
         ledger_file,
+        reconnect,
     };
     let mut timer: Option<DateTime<Utc>> = None;
     tokio::pin!(shutdown);
@@ -211,6 +231,8 @@ struct Io {
     client: Client,
     fetched: mpsc::Sender<Input>,
     ledger_file: Option<PathBuf>,
+    /// The supervisor's "reconnect now" signal.
+    reconnect: Arc<Notify>,
 }
 
 impl Io {
@@ -239,6 +261,7 @@ impl Io {
             Effect::MarkAllRead => {
                 self.call(|client| async move { client.read_all().await.map(drop) })
             }
+            Effect::Reconnect => self.reconnect.notify_one(),
             Effect::PersistLedger => {
                 if let Some(path) = &self.ledger_file
                     && let Err(error) = json_file::save(path, engine.ledger())

@@ -63,7 +63,11 @@ pub enum StreamEvent {
 }
 
 /// Runs until a terminal failure or until the receiver is dropped.
-/// `reconnect_now` cuts a backoff wait short (network change, resume).
+/// `reconnect_now` cuts a backoff wait short and drops an open stream for a
+/// fresh one (resume, network change): a stream that outlived a suspend is
+/// usually a half-open connection the idle watchdog would take 45 s to
+/// notice. A signal during a connection attempt is kept for the stream it
+/// opens, which may predate the change.
 pub async fn supervise(
     client: Client,
     settings: StreamSettings,
@@ -86,7 +90,14 @@ pub async fn supervise(
                     if events.send(StreamEvent::Opened).await.is_err() {
                         return;
                     }
-                    read_stream(response, &settings, &events, &mut server_retry).await
+                    read_stream(
+                        response,
+                        &settings,
+                        &events,
+                        &mut server_retry,
+                        &reconnect_now,
+                    )
+                    .await
                 }
                 Opening::Fail(failure) => failure,
             },
@@ -96,6 +107,10 @@ pub async fn supervise(
                 settings.answer_timeout.as_secs_f64()
             ))),
         };
+        if outcome.restart {
+            tracing::info!("reconnecting at once: the system resumed or the network changed");
+            continue;
+        }
         let Some(kind) = outcome.kind else { return };
         backoff.stream_ended_after(opened_at.elapsed());
         let attempt = backoff.attempt() + 1;
@@ -137,13 +152,15 @@ pub async fn supervise(
     }
 }
 
-/// How one connection ended. `kind: None` means the receiver went away.
+/// How one connection ended. `kind: None` means the receiver went away;
+/// `restart` that a fresh stream was asked for (no failure, no back-off).
 struct Failure {
     kind: Option<FailureKind>,
     terminal: bool,
     retry_after: Option<Duration>,
     /// Wait exactly this long instead of backing off (a captive portal).
     fixed_delay: Option<Duration>,
+    restart: bool,
 }
 
 impl Failure {
@@ -153,6 +170,7 @@ impl Failure {
             terminal: false,
             retry_after: None,
             fixed_delay: None,
+            restart: false,
         }
     }
     fn terminal(kind: FailureKind) -> Failure {
@@ -175,6 +193,16 @@ impl Failure {
             terminal: true,
             retry_after: None,
             fixed_delay: None,
+            restart: false,
+        }
+    }
+    fn restart() -> Failure {
+        Failure {
+            kind: None,
+            terminal: false,
+            retry_after: None,
+            fixed_delay: None,
+            restart: true,
         }
     }
 }
@@ -229,12 +257,17 @@ async fn read_stream(
     settings: &StreamSettings,
     events: &mpsc::Sender<StreamEvent>,
     server_retry: &mut Option<Duration>,
+    reconnect_now: &Notify,
 ) -> Failure {
     let mut body = response.bytes_stream();
     let mut parser = Parser::new(settings.max_frame);
     let mut items = Vec::new();
     loop {
-        let chunk = match tokio::time::timeout(settings.idle_timeout, body.next()).await {
+        let next = tokio::select! {
+            next = tokio::time::timeout(settings.idle_timeout, body.next()) => next,
+            _ = reconnect_now.notified() => return Failure::restart(),
+        };
+        let chunk = match next {
             Err(_) => return Failure::retry(FailureKind::Stalled),
             Ok(None) => {
                 return Failure::retry(FailureKind::Network("the server closed the stream".into()));

@@ -6,6 +6,7 @@ mod badge_connection;
 mod pipeline;
 mod reminder_rules;
 mod silence;
+mod system;
 mod wording;
 
 use chrono::{DateTime, TimeDelta, Utc};
