@@ -17,7 +17,8 @@ use services::{
 use support::*;
 
 const SIM_FAST: &[&str] = &["--heartbeat-secs", "0.2"];
-/// A back-off no test waits out: each delay is drawn up to ten minutes.
+/// A back-off no test waits out: delays up to ten minutes, and with the
+/// server's `retry: 600000` below, never less.
 const LONG_BACKOFF: &[&str] = &["--backoff-base", "600", "--backoff-max", "600"];
 
 fn is_state(v: &Value, state: &str) -> bool {
@@ -41,19 +42,36 @@ async fn resume_reconnects_at_once_in_the_middle_of_a_long_back_off() {
     let bus = PrivateBus::start();
     let (mut watch, logind, _nm) = start(&sim, &bus, LONG_BACKOFF).await;
 
-    // The stream is refused (503) until a retry lands far beyond patience.
-    sim.post("/_sim/scope-fail", json!({"user": "u-ana", "on": true}))
+    // The server asks for ten minutes between attempts (the SSE `retry:`
+    // field, a floor under the jittered delay); a marker event sent after
+    // it shows the client has read it.
+    sim.post("/_sim/raw", json!({"text": "retry: 600000\n\n"}))
         .await;
-    let beyond = chrono::Duration::from_std(patience() * 2).expect("patience");
+    sim.emit(assigned_to_ana("f-marker", "high", "corr-marker"))
+        .await;
     watch
-        .wait_for("a retry scheduled beyond the test's patience", |v| {
-            is_state(v, "reconnecting")
-                && v["next_at"]
+        .wait_for("the marker pop-up", |v| {
+            is_effect(v, "notify")
+                && v["url"]
                     .as_str()
-                    .and_then(|t| t.parse::<DateTime<Utc>>().ok())
-                    .is_some_and(|at| at - Utc::now() > beyond)
+                    .is_some_and(|u| u.ends_with("/findings/f-marker"))
         })
         .await;
+    // The stream is cut and refused (503) for a moment.
+    sim.post("/_sim/scope-fail", json!({"user": "u-ana", "on": true}))
+        .await;
+    let line = watch
+        .wait_for("reconnecting", |v| is_state(v, "reconnecting"))
+        .await;
+    let next_at: DateTime<Utc> = line["next_at"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .expect("next_at");
+    let wait = (next_at - Utc::now()).to_std().unwrap_or_default();
+    assert!(
+        wait > patience(),
+        "the next attempt must be beyond the test's patience: {line}"
+    );
     sim.post("/_sim/scope-fail", json!({"user": "u-ana", "on": false}))
         .await;
 
