@@ -47,13 +47,17 @@ struct Faults {
     rest_failures: u32,
 }
 
-/// How `GET /api/v1/events` requests ended, for `/_sim/stats`.
+/// How `GET /api/v1/events` requests ended, and how many inbox pages were
+/// served, for `/_sim/stats`.
 #[derive(Debug, Default)]
 pub(crate) struct StreamCounters {
     pub(crate) opened: AtomicU64,
     pub(crate) ok: AtomicU64,
     pub(crate) unauthorized: AtomicU64,
     pub(crate) unavailable: AtomicU64,
+    /// `GET /api/v1/notifications` answers: a test knows a client's
+    /// request was served, so what it holds is fixed.
+    pub(crate) inbox_pages: AtomicU64,
 }
 
 /// An inbox row to create.

@@ -157,7 +157,33 @@ fn local(at: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use companion_core::{Popup, PopupKind};
+
     use super::*;
+
+    #[test]
+    fn a_catch_up_prints_as_one_line_with_the_inbox_link() {
+        let popup = Popup {
+            kind: PopupKind::CatchUp,
+            event_type: None,
+            title: "3 new while you were away".into(),
+            body: "2 findings assigned · 1 SLA breached".into(),
+            severity: None,
+            urgent: false,
+            url: Some("https://pmap.example.com/notifications".into()),
+            notification_id: None,
+            sound: false,
+        };
+        let text = to_text(&Effect::Notify(popup.clone())).expect("shown");
+        assert_eq!(
+            text,
+            "[info] 3 new while you were away — 2 findings assigned · 1 SLA breached  \
+             <https://pmap.example.com/notifications>"
+        );
+        let json = to_json(&Effect::Notify(popup));
+        assert_eq!(json["effect"], "notify");
+        assert_eq!(json["kind"], "catch_up");
+    }
 
     #[test]
     fn offline_and_an_immediate_reconnect_read_plainly() {

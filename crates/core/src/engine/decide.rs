@@ -50,6 +50,7 @@ impl Engine {
             self.stats.duplicates += 1;
             return;
         }
+        self.catch_up.saw(&envelope);
         self.apply_to_counts(&envelope, now, out);
         self.decide_popup(&envelope, now, out);
     }

@@ -30,6 +30,7 @@ pub enum Effect {
     SetPause(Option<DateTime<Utc>>),
     FetchSummary,
     FetchCalendar,
+    /// `GET /notifications?read=false`, answered as `Input::InboxHead`.
     FetchInboxHead,
     /// Send `Input::Tick` at (or soon after) this instant. It always names the
     /// engine's earliest pending deadline, so a shell may keep one timer and
@@ -68,6 +69,9 @@ pub enum PopupKind {
     /// The morning agenda: the day's deadlines. Open shows the app's
     /// calendar (it has no `url`).
     Agenda,
+    /// "3 new while you were away": unread inbox rows that arrived while
+    /// the stream was down. Open goes to the inbox.
+    CatchUp,
 }
 
 /// A desktop notification, ready to show.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::LocalPrefs;
 use super::network::SystemEvent;
 use crate::event::CalendarItem;
+use crate::rest::InboxPage;
 
 /// One thing the shell observed or the user did. The shell passes `now`
 /// alongside, so the engine never reads a clock.
@@ -38,6 +39,8 @@ pub enum Input {
         total: u64,
         unread: u64,
     },
+    /// `GET /notifications?read=false` answered (the inbox head).
+    InboxHead(InboxPage),
     /// `GET /calendar?mine=true` answered.
     Calendar(Vec<CalendarItem>),
     /// A `ScheduleTick` came due (or a periodic wake-up).

@@ -4,6 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::badge::{Badge, Change};
+use super::catch_up::CatchUp;
 use super::connection::ConnectionState;
 use super::dedup::Dedup;
 use super::links::on_server_origin;
@@ -40,6 +41,8 @@ pub struct Engine {
     pub(crate) storm: Storm,
     /// Event types outside the catalog the stream has shown (bounded).
     pub(crate) seen_types: SeenTypes,
+    /// What the inbox gained while the stream was down.
+    pub(crate) catch_up: CatchUp,
     pub(crate) calendar_soon: Deadline,
     calendar_periodic: Deadline,
     pub(crate) reminders: Reminders,
@@ -70,6 +73,7 @@ impl Engine {
             dedup: Dedup::default(),
             storm: Storm::default(),
             seen_types: SeenTypes::default(),
+            catch_up: CatchUp::default(),
             calendar_soon: Deadline::default(),
             calendar_periodic: Deadline::default(),
             reminders: Reminders::default(),
@@ -120,6 +124,7 @@ impl Engine {
                     out.push(Effect::SetBadge(n));
                 }
             }
+            Input::InboxHead(page) => self.on_inbox_head(&page, now, &mut out),
             Input::Calendar(items) => {
                 self.reminders.set_items(items);
                 let reminders = &self.reminders;
@@ -187,6 +192,7 @@ impl Engine {
     /// No replay on the stream: refresh everything through REST now.
     fn on_stream_opened(&mut self, now: DateTime<Utc>, out: &mut Vec<Effect>) {
         self.set_connection(ConnectionState::Live, out);
+        self.catch_up.stream_opened();
         self.badge.refetch.clear();
         self.calendar_soon.clear();
         self.calendar_periodic.reset(now, CALENDAR_PERIOD);

@@ -18,9 +18,12 @@
 //! 9. refetch the calendar;
 //! 10. fire deadline reminders once each, with a persisted ledger;
 //! 11. show the morning agenda once per working day.
+//! 12. after a reconnect that followed a gap, one "N new while you were
+//!     away" pop-up from the inbox head.
 
 mod agenda;
 mod badge;
+mod catch_up;
 mod config;
 mod connection;
 mod decide;

@@ -31,6 +31,8 @@ pub struct EngineStats {
     pub storm_summaries: u64,
     pub reminders: u64,
     pub reminder_digests: u64,
+    /// "N new while you were away" pop-ups.
+    pub catch_ups: u64,
     /// `Open` requests for URLs outside the server origin; refused.
     pub rejected_urls: u64,
 }

@@ -256,7 +256,7 @@ fn meta_line(severity: Option<Severity>, company: Option<&str>) -> String {
 }
 
 /// Cuts at a character boundary so a hostile title cannot flood the desktop.
-fn clip(s: &str, max_chars: usize) -> String {
+pub(crate) fn clip(s: &str, max_chars: usize) -> String {
     match s.char_indices().nth(max_chars) {
         Some((cut, _)) => format!("{}…", &s[..cut]),
         None => s.to_owned(),

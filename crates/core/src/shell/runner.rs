@@ -19,12 +19,14 @@ use crate::engine::{
     ConnectionState, Effect, Engine, EngineStats, Input, LocalPrefs, SystemEvent, UserAction,
 };
 use crate::error::Error;
-use crate::rest::{CalendarQuery, Client};
+use crate::rest::{CalendarQuery, Client, InboxQuery};
 use crate::sse::SseItem;
 use crate::store::json_file;
 
 /// Reads retried on transient failures before waiting for the next trigger.
 const FETCH_ATTEMPTS: u32 = 5;
+/// Unread rows read for a catch-up: one page, the protocol's largest.
+const INBOX_HEAD: u32 = 100;
 
 /// Why [`run`] returned.
 #[derive(Clone, Debug, PartialEq)]
@@ -253,6 +255,14 @@ impl Io {
                     .calendar(&query)
                     .await
                     .map(|c| Input::Calendar(c.items))
+            }),
+            Effect::FetchInboxHead => self.fetch(|client| async move {
+                let query = InboxQuery {
+                    limit: Some(INBOX_HEAD),
+                    read: Some(false),
+                    ..InboxQuery::default()
+                };
+                client.inbox(&query).await.map(Input::InboxHead)
             }),
             Effect::MarkRead(id) => {
                 let id = id.clone();

@@ -122,6 +122,7 @@ pub(crate) async fn stats(State(state): State<AppState>) -> Json<Value> {
             "503": load(&counters.unavailable),
         },
         "frames_dropped": state.hub().frames_dropped(),
+        "inbox_pages": load(&counters.inbox_pages),
         "started_at": crate::time::format_instant(state.shared().started),
     }))
 }

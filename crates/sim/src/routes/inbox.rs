@@ -65,7 +65,13 @@ pub(crate) async fn list(
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page>, ApiError> {
     let query = page_query(params)?;
-    Ok(Json(state.inbox().page(caller.user.id, &query)))
+    let page = state.inbox().page(caller.user.id, &query);
+    state
+        .shared()
+        .counters
+        .inbox_pages
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Ok(Json(page))
 }
 
 pub(crate) async fn summary(State(state): State<AppState>, caller: Caller) -> Json<Value> {

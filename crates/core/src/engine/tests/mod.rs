@@ -3,6 +3,7 @@
 
 mod agenda_rules;
 mod badge_connection;
+mod catch_up;
 mod pipeline;
 mod reminder_rules;
 mod silence;
