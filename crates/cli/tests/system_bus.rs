@@ -5,15 +5,13 @@
 //! `offline` while NetworkManager reports no connectivity, and reconnects
 //! as soon as it returns.
 
-#[path = "system_bus/services.rs"]
-mod services;
 mod support;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
-use services::{
+use pmap_testkit::system_bus::{
     CONNECTIVITY_FULL, CONNECTIVITY_NONE, Logind, NetworkManager, PrivateBus, prepare_for_sleep,
 };
+use serde_json::{Value, json};
 use support::*;
 
 const SIM_FAST: &[&str] = &["--heartbeat-secs", "0.2"];
@@ -27,8 +25,8 @@ fn is_state(v: &Value, state: &str) -> bool {
 
 /// The services up, then `watch` started on their bus and subscribed.
 async fn start(sim: &Sim, bus: &PrivateBus, extra: &[&str]) -> (Watch, Logind, NetworkManager) {
-    let logind = Logind::start(bus).await;
-    let mut nm = NetworkManager::start(bus).await;
+    let logind = Logind::start(&bus.address).await;
+    let mut nm = NetworkManager::start(&bus.address).await;
     let env = [("DBUS_SYSTEM_BUS_ADDRESS", bus.address.as_str())];
     let mut watch = Watch::start_with_env(sim, "demo-ana", extra, &env).await;
     nm.read_by_client().await;

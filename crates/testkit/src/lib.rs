@@ -14,6 +14,12 @@
 //!
 //! [`RecordingProxy`] is an HTTP proxy on loopback that records what
 //! crosses it, for the tests of the client's proxy rules.
+//!
+//! With the `system-bus` feature, [`system_bus`] gives resume and network
+//! tests a private bus and the logind and NetworkManager they play on it.
+
+#[cfg(feature = "system-bus")]
+pub mod system_bus;
 
 use std::future::Future;
 use std::time::Duration;

@@ -1,6 +1,8 @@
-//! A private bus standing in for the system bus, and the two services
-//! `pmap-cli watch` listens to on it, played by the test: logind (sleep and
-//! resume) and NetworkManager (state and connectivity).
+//! The system bus for resume and network tests (feature `system-bus`): a
+//! private `dbus-daemon` whose address a test passes to the client as
+//! `DBUS_SYSTEM_BUS_ADDRESS`, and the two services the client listens to
+//! there, played by the test: logind (sleep and resume) and
+//! NetworkManager (state and connectivity).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -44,16 +46,6 @@ impl PrivateBus {
         PrivateBus { daemon, address }
     }
 
-    async fn connect(&self, name: &str) -> Connection {
-        zbus::connection::Builder::address(self.address.as_str())
-            .expect("bus address")
-            .name(name.to_owned())
-            .expect("well-known name")
-            .build()
-            .await
-            .expect("connect to the private bus")
-    }
-
     /// A connection owning no name, to send signals nobody should trust.
     pub async fn stranger(&self) -> Connection {
         zbus::connection::Builder::address(self.address.as_str())
@@ -91,10 +83,16 @@ pub struct Logind {
 }
 
 impl Logind {
-    pub async fn start(bus: &PrivateBus) -> Logind {
-        Logind {
-            connection: bus.connect(LOGIND).await,
-        }
+    /// On the bus at `address` (a [`PrivateBus`]'s, or a test desktop's).
+    pub async fn start(address: &str) -> Logind {
+        let connection = zbus::connection::Builder::address(address)
+            .expect("bus address")
+            .name(LOGIND)
+            .expect("well-known name")
+            .build()
+            .await
+            .expect("connect to the private bus");
+        Logind { connection }
     }
 
     pub async fn prepare_for_sleep(&self, going_to_sleep: bool) {
@@ -132,15 +130,16 @@ impl Manager {
 }
 
 impl NetworkManager {
-    /// Online: connected globally, full connectivity.
-    pub async fn start(bus: &PrivateBus) -> NetworkManager {
+    /// Online (connected globally, full connectivity), on the bus at
+    /// `address`.
+    pub async fn start(address: &str) -> NetworkManager {
         let (tx, reads) = mpsc::unbounded_channel();
         let manager = Manager {
             state: STATE_CONNECTED_GLOBAL,
             connectivity: CONNECTIVITY_FULL,
             reads: tx,
         };
-        let connection = zbus::connection::Builder::address(bus.address.as_str())
+        let connection = zbus::connection::Builder::address(address)
             .expect("bus address")
             .name(NM)
             .expect("well-known name")
@@ -155,7 +154,7 @@ impl NetworkManager {
     /// Resolves once a client has read a property: the client reads only
     /// after subscribing to every signal, so from then on none is missed.
     pub async fn read_by_client(&mut self) {
-        pmap_testkit::within(
+        crate::within(
             "the client to read NetworkManager's state",
             self.reads.recv(),
         )
