@@ -82,6 +82,7 @@ impl EffectSink for AppSink {
                 lock(&self.app.shared().seen_types).record(&EventType::from_wire(name));
             }
             Effect::FetchSummary
+            | Effect::FetchServerPrefs
             | Effect::ScheduleTick(_)
             | Effect::PersistLedger
             | Effect::Reconnect => {}

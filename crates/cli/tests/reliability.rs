@@ -77,8 +77,15 @@ impl Tracked {
             2 => Tracked::scan(&format!("s-rel-{n}")),
             // Switched off in the matrix, whatever the severity.
             3 => Tracked::finding(&finding, "sla_escalated", "urgent", &[], false),
-            // Default on, filtered by minimum severity.
-            4 => Tracked::finding(&finding, "sla_breached", severity, &[], medium_or_more),
+            // A breach of Ana's finding (the default scope is her own
+            // findings): default on, filtered by minimum severity.
+            4 => Tracked::finding(
+                &finding,
+                "sla_breached",
+                severity,
+                &["u-ana"],
+                medium_or_more,
+            ),
             // Default off.
             _ => Tracked::finding(&finding, "finding_updated", "critical", &[], false),
         }

@@ -58,6 +58,8 @@ pub(crate) struct StreamCounters {
     /// `GET /api/v1/notifications` answers: a test knows a client's
     /// request was served, so what it holds is fixed.
     pub(crate) inbox_pages: AtomicU64,
+    /// `GET /api/v1/notifications/preferences` answers, likewise.
+    pub(crate) preference_reads: AtomicU64,
 }
 
 /// An inbox row to create.

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Local, Utc};
 use companion_core::engine::PAUSED_INDEFINITELY;
-use companion_core::{ConnectionState, Effect, EffectSink};
+use companion_core::{ConnectionState, Effect, EffectSink, Input};
 use serde_json::{Value, json};
 
 use crate::output::{self, Format, terminal};
@@ -36,6 +36,15 @@ impl EffectPrinter {
 impl EffectSink for EffectPrinter {
     fn apply(&mut self, effect: &Effect) {
         self.show(effect);
+    }
+
+    /// In JSON, one line when the user's server matrix has been read and is
+    /// about to apply (`{"observed":"server_prefs","keys":N}`): pop-up cells
+    /// that follow the server decide by it from the next event on.
+    fn observe(&mut self, input: &Input) {
+        if let (Format::Json, Input::ServerPrefs(matrix)) = (self.format, input) {
+            output::json_line(&json!({"observed": "server_prefs", "keys": matrix.len()}));
+        }
     }
 }
 
@@ -72,6 +81,7 @@ pub fn to_json(effect: &Effect) -> Value {
         Effect::FetchSummary => json!({"effect": "fetch_summary"}),
         Effect::FetchCalendar => json!({"effect": "fetch_calendar"}),
         Effect::FetchInboxHead => json!({"effect": "fetch_inbox_head"}),
+        Effect::FetchServerPrefs => json!({"effect": "fetch_server_prefs"}),
         Effect::ScheduleTick(at) => json!({"effect": "schedule_tick", "at": at}),
         Effect::PersistLedger => json!({"effect": "persist_ledger"}),
         Effect::TypeSeen(event_type) => json!({"effect": "type_seen", "event_type": event_type}),

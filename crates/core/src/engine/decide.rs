@@ -79,6 +79,12 @@ impl Engine {
 
     fn decide_popup(&mut self, envelope: &Envelope, now: DateTime<Utc>, out: &mut Vec<Effect>) {
         let ty = &envelope.event_type;
+        let row = *ty == EventType::NotificationCreated;
+        // An inbox row goes through the cells of the type it is about.
+        let decided_as = match envelope.row_event_type() {
+            Some(own) if row => own,
+            _ => ty.clone(),
+        };
         if *ty == EventType::FindingAssigned
             && !envelope.assignee_ids().contains(&self.config.user_id)
         {
@@ -86,8 +92,24 @@ impl Engine {
             self.stats.suppressed_prefs += 1;
             return;
         }
+        if !self.in_scope(envelope, decided_as.group(), row) {
+            self.stats.suppressed_scope += 1;
+            return;
+        }
+        if envelope
+            .company_id
+            .as_ref()
+            .is_some_and(|c| self.config.prefs.muted_companies.contains(c))
+        {
+            self.stats.suppressed_muted += 1;
+            return;
+        }
         let severity = envelope.severity();
-        let channels = self.config.prefs.channels(ty, severity);
+        let in_app = self.server_in_app(&decided_as);
+        let channels = self
+            .config
+            .prefs
+            .channels_with(&decided_as, severity, in_app);
         if !channels.popup {
             self.stats.suppressed_prefs += 1;
             return;
@@ -138,7 +160,7 @@ impl Engine {
         if channels.sound {
             self.stats.sounds += 1;
             out.push(Effect::PlaySound {
-                event_type: ty.as_str().to_owned(),
+                event_type: decided_as.as_str().to_owned(),
             });
         }
     }

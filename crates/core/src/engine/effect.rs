@@ -30,6 +30,8 @@ pub enum Effect {
     SetPause(Option<DateTime<Utc>>),
     FetchSummary,
     FetchCalendar,
+    /// `GET /notifications/preferences`, answered as `Input::ServerPrefs`.
+    FetchServerPrefs,
     /// `GET /notifications?read=false`, answered as `Input::InboxHead`.
     FetchInboxHead,
     /// Send `Input::Tick` at (or soon after) this instant. It always names the

@@ -1,5 +1,7 @@
 //! Everything that can happen to the engine, as plain values.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +45,8 @@ pub enum Input {
     InboxHead(InboxPage),
     /// `GET /calendar?mine=true` answered.
     Calendar(Vec<CalendarItem>),
+    /// `GET /notifications/preferences` answered: the user's server matrix.
+    ServerPrefs(BTreeMap<String, bool>),
     /// A `ScheduleTick` came due (or a periodic wake-up).
     Tick,
     User(UserAction),

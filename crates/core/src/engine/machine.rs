@@ -17,7 +17,9 @@ use super::timer::Deadline;
 use super::{
     Effect, EngineConfig, EngineStats, Input, PAUSED_INDEFINITELY, ReminderLedger, UserAction,
 };
-use crate::preferences::SeenTypes;
+use std::collections::BTreeMap;
+
+use crate::preferences::{SeenTypes, ServerChannel, server_enabled};
 
 /// After `finding_*`/`sla_*` events the calendar is refetched at most this often.
 pub(crate) const CALENDAR_DEBOUNCE: TimeDelta = TimeDelta::seconds(30);
@@ -41,6 +43,9 @@ pub struct Engine {
     pub(crate) storm: Storm,
     /// Event types outside the catalog the stream has shown (bounded).
     pub(crate) seen_types: SeenTypes,
+    /// The user's server matrix, once read (its `in_app` cells gate the
+    /// pop-up cells that follow the server).
+    pub(crate) server_prefs: Option<BTreeMap<String, bool>>,
     /// What the inbox gained while the stream was down.
     pub(crate) catch_up: CatchUp,
     pub(crate) calendar_soon: Deadline,
@@ -73,6 +78,7 @@ impl Engine {
             dedup: Dedup::default(),
             storm: Storm::default(),
             seen_types: SeenTypes::default(),
+            server_prefs: None,
             catch_up: CatchUp::default(),
             calendar_soon: Deadline::default(),
             calendar_periodic: Deadline::default(),
@@ -133,6 +139,7 @@ impl Engine {
                 }
                 self.reminders_dirty = true;
             }
+            Input::ServerPrefs(matrix) => self.server_prefs = Some(matrix),
             Input::Tick => {}
             Input::User(action) => self.on_user(action, now, &mut out),
             Input::PrefsChanged(prefs) => {
@@ -200,6 +207,7 @@ impl Engine {
             Effect::FetchSummary,
             Effect::FetchCalendar,
             Effect::FetchInboxHead,
+            Effect::FetchServerPrefs,
         ]);
     }
 
@@ -279,6 +287,10 @@ impl Engine {
             self.calendar_soon.clear();
             self.calendar_periodic.reset(now, CALENDAR_PERIOD);
             out.push(Effect::FetchCalendar);
+            if periodic {
+                // The server matrix changes rarely; read it as often.
+                out.push(Effect::FetchServerPrefs);
+            }
         }
     }
 
@@ -322,6 +334,13 @@ impl Engine {
         if let Some(n) = self.badge.adjust(change, now) {
             out.push(Effect::SetBadge(n));
         }
+    }
+
+    /// The server's `in_app` cell for `ty`; on until the matrix is read.
+    pub(crate) fn server_in_app(&self, ty: &crate::event::EventType) -> bool {
+        self.server_prefs
+            .as_ref()
+            .is_none_or(|m| server_enabled(m, ServerChannel::InApp, ty))
     }
 
     /// Whether the stream is signed out or in error (no fetches then).

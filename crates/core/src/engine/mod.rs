@@ -41,6 +41,7 @@ mod prefs;
 mod quiet_hours;
 mod remind;
 mod reminders;
+mod scope;
 mod stats;
 mod storm;
 mod text;
@@ -54,8 +55,9 @@ pub use input::{FailureKind, Input, UserAction};
 pub use ledger::{LedgerEntry, ReminderLedger};
 pub use machine::Engine;
 pub use network::{NetworkReach, SystemEvent};
-pub use prefs::{LocalPrefs, SoundSetting};
+pub use prefs::{LocalPrefs, PopupCell, SoundSetting};
 pub use quiet_hours::QuietHours;
+pub use scope::{Scope, ScopeGroup, Scopes};
 pub use stats::EngineStats;
 pub use text::{NextDeadline, next_deadline};
 

@@ -3,7 +3,11 @@
 //! These are the desktop's own channels (`popup`, `sound`); the server's
 //! channels (`in_app`, `email`, …) live in the server's preference matrix.
 //!
-//! Defaults, used for any event type missing from the `popup`/`sound` maps:
+//! A type missing from the `popup` map **follows the server**: it pops up
+//! when the table below says so and the user's server matrix has the
+//! type's `in_app` cell on (read at every connect), so turning in-app off on
+//! the server silences the desktop too. A type in the map is the user's own
+//! choice, on or off, whatever the server says. Defaults:
 //!
 //! | event type | pop-up | sound |
 //! |---|---|---|
@@ -18,11 +22,11 @@
 //! `finding_assigned` never pops up for someone else's assignment, whatever
 //! the map says. A sound only ever accompanies a pop-up.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{AgendaPrefs, QuietHours};
+use super::{AgendaPrefs, QuietHours, Scopes};
 use crate::event::{EventType, Severity};
 
 /// The user's local choices. Serde fills anything missing with the default,
@@ -49,6 +53,12 @@ pub struct LocalPrefs {
     pub reminder_leads_mins: Vec<i64>,
     /// The morning agenda pop-up.
     pub agenda: AgendaPrefs,
+    /// Whose events pop up, per group of types.
+    pub scope: Scopes,
+    /// Companies (ids) whose events neither pop up nor sound.
+    pub muted_companies: BTreeSet<String>,
+    /// How long a "Snooze" holds a pop-up back, in seconds.
+    pub snooze_secs: u64,
 }
 
 impl Default for LocalPrefs {
@@ -64,6 +74,9 @@ impl Default for LocalPrefs {
             storm_window_secs: 10,
             reminder_leads_mins: vec![1440, 60, 0],
             agenda: AgendaPrefs::default(),
+            scope: Scopes::default(),
+            muted_companies: BTreeSet::new(),
+            snooze_secs: 3600,
         }
     }
 }
@@ -105,13 +118,64 @@ impl SoundSetting {
     }
 }
 
+/// What the pop-up cell of one event type says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PopupCell {
+    /// The default table, gated by the server's `in_app` cell.
+    Server,
+    On,
+    Off,
+}
+
+impl PopupCell {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PopupCell::Server => "server",
+            PopupCell::On => "on",
+            PopupCell::Off => "off",
+        }
+    }
+}
+
 impl LocalPrefs {
-    /// The pop-up cell: the user's choice, else the default table.
+    /// The pop-up cell as the user set it.
+    pub fn popup_cell(&self, ty: &EventType) -> PopupCell {
+        match self.popup.get(ty.as_str()) {
+            Some(true) => PopupCell::On,
+            Some(false) => PopupCell::Off,
+            None => PopupCell::Server,
+        }
+    }
+
+    /// Sets the pop-up cell; `Server` forgets the user's own choice.
+    pub fn set_popup_cell(&mut self, ty: &EventType, cell: PopupCell) {
+        match cell {
+            PopupCell::Server => {
+                self.popup.remove(ty.as_str());
+            }
+            PopupCell::On => {
+                self.popup.insert(ty.as_str().to_owned(), true);
+            }
+            PopupCell::Off => {
+                self.popup.insert(ty.as_str().to_owned(), false);
+            }
+        }
+    }
+
+    /// Whether the type pops up, given whether the server's `in_app` cell
+    /// for it is on.
+    pub fn popup_on_with(&self, ty: &EventType, server_in_app: bool) -> bool {
+        match self.popup_cell(ty) {
+            PopupCell::On => true,
+            PopupCell::Off => false,
+            PopupCell::Server => default_popup(ty) && server_in_app,
+        }
+    }
+
+    /// The pop-up cell with the server's cells unknown (taken as on).
     pub fn popup_on(&self, ty: &EventType) -> bool {
-        self.popup
-            .get(ty.as_str())
-            .copied()
-            .unwrap_or_else(|| default_popup(ty))
+        self.popup_on_with(ty, true)
     }
 
     /// The sound cell: the user's choice, else the default table.
@@ -123,10 +187,22 @@ impl LocalPrefs {
         }
     }
 
-    /// Applies the matrix and the minimum severities to one event.
+    /// Applies the matrix and the minimum severities to one event, with
+    /// the server's matrix taken as all on.
     pub(crate) fn channels(&self, ty: &EventType, severity: Option<Severity>) -> Channels {
+        self.channels_with(ty, severity, true)
+    }
+
+    /// Applies the matrix and the minimum severities to one event, given
+    /// the server's `in_app` cell for its type.
+    pub(crate) fn channels_with(
+        &self,
+        ty: &EventType,
+        severity: Option<Severity>,
+        server_in_app: bool,
+    ) -> Channels {
         let passes = |min: Severity| severity.is_none_or(|s| s >= min);
-        let popup = self.popup_on(ty) && passes(self.min_severity_popup);
+        let popup = self.popup_on_with(ty, server_in_app) && passes(self.min_severity_popup);
         let sound =
             popup && self.sound_setting(ty).allows(severity) && passes(self.min_severity_sound);
         Channels { popup, sound }

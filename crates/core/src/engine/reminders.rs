@@ -53,6 +53,11 @@ impl Reminders {
         &self.items
     }
 
+    /// Whether a personal deadline is about this entity (a finding id).
+    pub fn is_about_entity(&self, entity_id: &str) -> bool {
+        self.items.iter().any(|i| i.entity_id == entity_id)
+    }
+
     pub fn contains(&self, item_id: &str) -> bool {
         self.items.iter().any(|i| i.id == item_id)
     }

@@ -21,6 +21,10 @@ pub struct EngineStats {
     pub merged: u64,
     /// Events the preference matrix keeps silent.
     pub suppressed_prefs: u64,
+    /// Events about someone else (the scope settings: mine, my companies, off).
+    pub suppressed_scope: u64,
+    /// Events of a muted company.
+    pub suppressed_muted: u64,
     pub suppressed_quiet: u64,
     pub suppressed_paused: u64,
     /// Pop-ups held back by a storm window (shown as one summary).

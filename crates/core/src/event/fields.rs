@@ -94,6 +94,19 @@ impl Envelope {
             .unwrap_or(false)
     }
 
+    /// The type an inbox row (`notification_created`) is about: the row's
+    /// own `event_type`, when it has one.
+    pub fn row_event_type(&self) -> Option<EventType> {
+        string_of(self.notification()?.get("event_type"))
+            .filter(|t| !t.is_empty())
+            .map(|t| EventType::from_wire(&t))
+    }
+
+    /// Who did it (`payload.actor_id`).
+    pub fn actor_id(&self) -> Option<String> {
+        string_of(self.payload.get("actor_id"))
+    }
+
     /// `payload.assignee_ids` (or a single `assignee_id`).
     pub fn assignee_ids(&self) -> Vec<String> {
         match self.payload.get("assignee_ids") {

@@ -264,6 +264,12 @@ impl Io {
                 };
                 client.inbox(&query).await.map(Input::InboxHead)
             }),
+            Effect::FetchServerPrefs => self.fetch(|client| async move {
+                client
+                    .preferences()
+                    .await
+                    .map(|p| Input::ServerPrefs(p.preferences))
+            }),
             Effect::MarkRead(id) => {
                 let id = id.clone();
                 self.call(move |client| async move { client.mark_read(&id).await })

@@ -123,6 +123,7 @@ pub(crate) async fn stats(State(state): State<AppState>) -> Json<Value> {
         },
         "frames_dropped": state.hub().frames_dropped(),
         "inbox_pages": load(&counters.inbox_pages),
+        "preference_reads": load(&counters.preference_reads),
         "started_at": crate::time::format_instant(state.shared().started),
     }))
 }

@@ -18,6 +18,11 @@ pub(crate) async fn get(State(state): State<AppState>, caller: Caller) -> Json<V
         .get(caller.user.id)
         .cloned()
         .unwrap_or_default();
+    state
+        .shared()
+        .counters
+        .preference_reads
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Json(json!({ "preferences": stored }))
 }
 

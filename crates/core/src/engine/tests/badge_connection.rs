@@ -194,7 +194,7 @@ fn open_only_follows_links_on_the_server_origin() {
 }
 
 #[test]
-fn reconnect_refetches_summary_calendar_and_inbox_so_state_is_exact() {
+fn reconnect_refetches_summary_calendar_inbox_and_server_matrix_so_state_is_exact() {
     let mut engine = engine();
     let effects = engine.handle(Input::StreamOpened, at(0));
     assert_eq!(
@@ -204,6 +204,7 @@ fn reconnect_refetches_summary_calendar_and_inbox_so_state_is_exact() {
             Effect::FetchSummary,
             Effect::FetchCalendar,
             Effect::FetchInboxHead,
+            Effect::FetchServerPrefs,
             Effect::ScheduleTick(at(FIFTEEN_MIN)),
         ]
     );
@@ -290,7 +291,7 @@ fn calendar_is_refetched_once_per_30_s_after_finding_and_sla_events() {
 }
 
 #[test]
-fn calendar_is_refetched_every_15_minutes_until_signed_out() {
+fn calendar_and_server_matrix_are_refetched_every_15_minutes_until_signed_out() {
     let mut engine = engine();
     engine.handle(Input::StreamOpened, at(0));
     let tick = engine.handle(Input::Tick, at(FIFTEEN_MIN));
@@ -298,6 +299,7 @@ fn calendar_is_refetched_every_15_minutes_until_signed_out() {
         tick,
         [
             Effect::FetchCalendar,
+            Effect::FetchServerPrefs,
             Effect::ScheduleTick(at(2 * FIFTEEN_MIN))
         ]
     );

@@ -6,6 +6,7 @@ mod badge_connection;
 mod catch_up;
 mod pipeline;
 mod reminder_rules;
+mod scope_rules;
 mod silence;
 mod system;
 mod wording;
@@ -41,20 +42,27 @@ pub(super) fn config(prefs: LocalPrefs) -> EngineConfig {
     }
 }
 
-/// An engine with default preferences, but without the morning agenda,
-/// which would come at T0 (a Tuesday noon) in every table; the agenda has
-/// its own (`agenda_rules`).
+/// An engine with default preferences, but without the morning agenda
+/// (it would come at T0, a Tuesday noon, in every table) and with every
+/// group's scope at "my companies" (events about someone else's findings
+/// would be left out): both rules have their own tables
+/// (`agenda_rules`, `scope_rules`).
 pub(super) fn engine() -> Engine {
     engine_with(LocalPrefs::default())
 }
 
-/// [`engine`] with `prefs`, the agenda off.
+/// [`engine`] with `prefs`, the agenda off and the scopes wide.
 pub(super) fn engine_with(prefs: LocalPrefs) -> Engine {
-    Engine::new(config(without_agenda(prefs)), ReminderLedger::new())
+    Engine::new(config(plain_prefs(prefs)), ReminderLedger::new())
 }
 
-pub(super) fn without_agenda(mut prefs: LocalPrefs) -> LocalPrefs {
+pub(super) fn plain_prefs(mut prefs: LocalPrefs) -> LocalPrefs {
     prefs.agenda.enabled = false;
+    prefs.scope = crate::engine::Scopes {
+        findings: crate::engine::Scope::MyCompanies,
+        approvals: crate::engine::Scope::MyCompanies,
+        scans: crate::engine::Scope::MyCompanies,
+    };
     prefs
 }
 

@@ -103,7 +103,7 @@ fn ledger_survives_a_restart() {
     assert_eq!(popups(&before.handle(calendar(&items), at(0))).len(), 1);
     let saved = serde_json::to_string(before.ledger()).expect("serialize ledger");
     let ledger: ReminderLedger = serde_json::from_str(&saved).expect("load ledger");
-    let mut after = Engine::new(config(without_agenda(LocalPrefs::default())), ledger);
+    let mut after = Engine::new(config(plain_prefs(LocalPrefs::default())), ledger);
     assert_eq!(popups(&after.handle(calendar(&items), at(120))), []);
     assert_eq!(
         titles(&after.handle(Input::Tick, at(HOUR))),

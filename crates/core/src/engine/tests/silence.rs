@@ -86,7 +86,7 @@ fn quiet_hours_cross_midnight_in_local_zone_and_urgent_breaks_through() {
         (true, "high", 8, 1),
     ];
     for (breakthrough, severity, hours, want) in cases {
-        let mut config = config(without_agenda(quiet_prefs(breakthrough)));
+        let mut config = config(plain_prefs(quiet_prefs(breakthrough)));
         config.time_zone = chrono_tz::Europe::Berlin;
         let mut engine = Engine::new(config, ReminderLedger::new());
         let effects = engine.handle(assigned("f-1", severity, &[ME], "c1"), at(hours * 3600));
@@ -141,7 +141,7 @@ fn pause_expires_at_the_first_input_at_or_after_its_end() {
 #[test]
 fn pause_until_tomorrow_ends_at_eight_in_the_configured_zone() {
     // T0 is 07:00 in New York: tomorrow 08:00 there, not 08:00 UTC.
-    let mut config = config(without_agenda(LocalPrefs::default()));
+    let mut config = config(plain_prefs(LocalPrefs::default()));
     config.time_zone = chrono_tz::America::New_York;
     let mut engine = Engine::new(config, ReminderLedger::new());
     let until: DateTime<Utc> = "2026-11-25T13:00:00Z".parse().expect("instant");
