@@ -29,12 +29,13 @@ use zbus::zvariant::Value;
 use zbus::{Connection, MatchRule, Message, MessageStream};
 
 use crate::cli::View;
-use crate::state::AppState;
+use crate::state::{AppState, lock};
 use crate::window;
 
 pub const APP_NAME: &str = "PMAP Companion";
 pub const ACTION_OPEN: &str = "open";
 pub const ACTION_MARK_READ: &str = "mark_read";
+pub const ACTION_SNOOZE: &str = "snooze";
 /// The freedesktop sound theme name used when a pop-up should be heard.
 const SOUND: &str = "message-new-instant";
 const DAEMON: &str = "org.freedesktop.Notifications";
@@ -48,6 +49,21 @@ const NOTIFY_TIMEOUT: Duration = Duration::from_secs(25);
 
 pub struct Notifier {
     queue: mpsc::UnboundedSender<Popup>,
+}
+
+/// "Snooze 1 h", "Snooze 10 min", "Snooze 5 s": what the action says for a
+/// snooze of `secs`.
+pub fn snooze_label(secs: u64) -> String {
+    match secs {
+        s if s >= 3600 && s % 3600 == 0 => format!("Snooze {} h", s / 3600),
+        s if s >= 60 && s % 60 == 0 => format!("Snooze {} min", s / 60),
+        s => format!("Snooze {s} s"),
+    }
+}
+
+/// Event pop-ups and reminders can be snoozed; summaries cannot.
+fn snoozable(popup: &Popup) -> bool {
+    matches!(popup.kind, PopupKind::Event | PopupKind::Reminder)
 }
 
 impl Notifier {
@@ -75,18 +91,22 @@ pub struct DesktopNotification {
     pub summary: String,
     pub body: String,
     /// Pairs of action key and label, as the spec lays them out.
-    pub actions: Vec<&'static str>,
+    pub actions: Vec<String>,
     pub hints: HashMap<&'static str, Value<'static>>,
 }
 
-/// The notification for a pop-up, with actions only where they can work.
-pub fn build(popup: &Popup, icon: Option<&Path>) -> DesktopNotification {
-    let mut actions = Vec::new();
+/// The notification for a pop-up, with actions only where they can work;
+/// `snooze` is the Snooze action's label.
+pub fn build(popup: &Popup, icon: Option<&Path>, snooze: &str) -> DesktopNotification {
+    let mut actions: Vec<String> = Vec::new();
     if popup.url.is_some() || view_of(popup).is_some() {
-        actions.extend([ACTION_OPEN, "Open"]);
+        actions.extend([ACTION_OPEN.into(), "Open".into()]);
     }
     if popup.notification_id.is_some() {
-        actions.extend([ACTION_MARK_READ, "Mark read"]);
+        actions.extend([ACTION_MARK_READ.into(), "Mark read".into()]);
+    }
+    if snoozable(popup) {
+        actions.extend([ACTION_SNOOZE.into(), snooze.to_owned()]);
     }
     let urgency: u8 = if popup.urgent { 2 } else { 1 };
     let mut hints = HashMap::from([
@@ -141,6 +161,8 @@ struct Target {
     url: Option<String>,
     notification_id: Option<String>,
     view: Option<View>,
+    /// The pop-up itself, to raise again after a snooze.
+    snooze: Option<Popup>,
 }
 
 impl Target {
@@ -150,9 +172,13 @@ impl Target {
             url: popup.url.clone(),
             notification_id: popup.notification_id.clone(),
             view: view_of(popup),
+            snooze: snoozable(popup).then(|| popup.clone()),
         };
-        (target.url.is_some() || target.notification_id.is_some() || target.view.is_some())
-            .then_some(target)
+        (target.url.is_some()
+            || target.notification_id.is_some()
+            || target.view.is_some()
+            || target.snooze.is_some())
+        .then_some(target)
     }
 }
 
@@ -259,7 +285,8 @@ impl Bus {
 
     /// Shows one pop-up and, if it has actions, remembers where they lead.
     async fn show(&mut self, app: &AppHandle, popup: &Popup, icon: Option<&Path>) {
-        let (shown, held) = self.notify(&build(popup, icon)).await;
+        let secs = lock(&app.shared().config).prefs.snooze_secs;
+        let (shown, held) = self.notify(&build(popup, icon, &snooze_label(secs))).await;
         match shown {
             Ok(id) => {
                 if let Some(target) = Target::of(popup) {
@@ -326,6 +353,12 @@ impl Bus {
 
 fn on_action(app: &AppHandle, action: &str, target: Target) {
     tracing::info!(action, "notification action");
+    if action == ACTION_SNOOZE {
+        if let Some(popup) = target.snooze {
+            app.act(UserAction::Snooze { popup });
+        }
+        return;
+    }
     match (action, target.url, target.notification_id, target.view) {
         (ACTION_OPEN, Some(url), id, _) => {
             app.act(UserAction::Open { url });
@@ -377,23 +410,52 @@ mod tests {
         let full = build(
             &popup(true, Some("https://x/findings/1"), Some("n-1")),
             None,
+            "Snooze 1 h",
         );
         assert_eq!(full.hints.get("urgency"), Some(&Value::U8(2)));
-        assert_eq!(full.actions, ["open", "Open", "mark_read", "Mark read"]);
-        let bare = build(&popup(false, None, None), None);
+        assert_eq!(
+            full.actions,
+            [
+                "open",
+                "Open",
+                "mark_read",
+                "Mark read",
+                "snooze",
+                "Snooze 1 h"
+            ]
+        );
+        let mut digest = popup(false, None, None);
+        digest.kind = PopupKind::ReminderDigest;
+        let bare = build(&digest, None, "Snooze 1 h");
         assert_eq!(bare.hints.get("urgency"), Some(&Value::U8(1)));
-        assert!(bare.actions.is_empty());
+        assert!(bare.actions.is_empty(), "a digest cannot be snoozed");
         assert_eq!(bare.app_name, APP_NAME);
+    }
+
+    #[test]
+    fn the_snooze_label_names_the_delay_in_its_largest_whole_unit() {
+        let cases = [
+            (3600, "Snooze 1 h"),
+            (7200, "Snooze 2 h"),
+            (600, "Snooze 10 min"),
+            (5, "Snooze 5 s"),
+            (90, "Snooze 90 s"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(snooze_label(secs), want);
+        }
     }
 
     #[test]
     fn the_agenda_opens_the_apps_calendar_and_has_nothing_to_mark_read() {
         let mut agenda = popup(false, None, None);
         agenda.kind = PopupKind::Agenda;
-        assert_eq!(build(&agenda, None).actions, ["open", "Open"]);
+        assert_eq!(build(&agenda, None, "Snooze 1 h").actions, ["open", "Open"]);
         let target = Target::of(&agenda).expect("a route");
         assert_eq!(target.view, Some(View::Calendar));
-        assert_eq!(Target::of(&popup(false, None, None)), None);
+        let mut digest = popup(false, None, None);
+        digest.kind = PopupKind::ReminderDigest;
+        assert_eq!(Target::of(&digest), None);
     }
 
     #[test]
@@ -402,13 +464,13 @@ mod tests {
         let mut p = popup(false, None, None);
         p.title = hostile.into();
         p.body = format!("body {hostile}");
-        let n = build(&p, None);
+        let n = build(&p, None, "Snooze 1 h");
         let escaped =
             r#"&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href="https://evil.test/"&gt;y&lt;/a&gt;"#;
         assert_eq!(n.summary, escaped);
         assert_eq!(n.body, format!("body {escaped}"));
         assert_eq!(
-            build(&popup(false, None, None), None).summary,
+            build(&popup(false, None, None), None, "Snooze 1 h").summary,
             "Finding assigned"
         );
     }
@@ -418,6 +480,7 @@ mod tests {
             url: None,
             notification_id: Some(format!("n-{n}")),
             view: None,
+            snooze: None,
         }
     }
 

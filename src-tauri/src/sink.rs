@@ -67,6 +67,7 @@ impl EffectSink for AppSink {
             // notification server plays it with the desktop's sound theme.
             Effect::PlaySound { event_type } => tracing::debug!(event_type, "sound"),
             Effect::SetBadge(unread) => self.app.update(|s| s.unread = Some(*unread)),
+            Effect::SetSnoozed(count) => self.app.update(|s| s.snoozed = *count),
             Effect::SetConnection(state) => {
                 self.app.update(|s| s.record_connection(state, Utc::now()))
             }

@@ -70,6 +70,8 @@ pub struct Status {
     pub demo: bool,
     /// Something the user should know, e.g. "the keyring is locked: …".
     pub notice: Option<String>,
+    /// Snoozed pop-ups waiting to come back.
+    pub snoozed: u64,
     /// The personal deadlines of the last calendar, for the tray's "Next:"
     /// line (the window fetches its own).
     #[serde(skip)]
@@ -88,6 +90,7 @@ impl Status {
             version: env!("CARGO_PKG_VERSION"),
             demo,
             notice: None,
+            snoozed: 0,
             deadlines: Vec::new(),
         }
     }
@@ -152,6 +155,9 @@ impl Status {
         }
         if let Some(unread) = self.unread.filter(|n| *n > 0) {
             lines.push(format!("{unread} unread"));
+        }
+        if self.snoozed > 0 {
+            lines.push(format!("{} snoozed", self.snoozed));
         }
         lines.push(match self.last_event_at {
             Some(t) => format!(

@@ -23,7 +23,17 @@ async fn critical_assignment_pops_up_and_mark_read_reaches_server_and_badge() {
     let (shown, _) = popup_about(&mut notes, title).await;
     assert_eq!(shown.app_name, "PMAP Companion");
     assert_eq!(shown.urgency, Some(2), "critical → urgency critical");
-    assert_eq!(shown.actions, ["open", "Open", "mark_read", "Mark read"]);
+    assert_eq!(
+        shown.actions,
+        [
+            "open",
+            "Open",
+            "mark_read",
+            "Mark read",
+            "snooze",
+            "Snooze 1 h"
+        ]
+    );
     assert!(
         shown.listening,
         "the app asked for the pop-up before it listened for clicks on it"
@@ -235,4 +245,49 @@ async fn the_morning_agenda_pops_up_at_its_time_with_the_days_deadlines() {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse::<usize>().ok());
     assert_eq!(counted, Some(deadlines), "{}", shown.summary);
+}
+
+/// Snooze, at a test-scaled delay: the pop-up comes back once, and the
+/// snooze survives a restart of the app (it lives in the ledger). The app
+/// is stopped as soon as the snooze is on disk and started again; the
+/// pop-up's return is counted up to a marker pop-up after it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_snoozed_popup_comes_back_once_even_across_a_restart() {
+    let config = serde_json::json!({"prefs": {"snooze_secs": 6}});
+    let mut rig = rig(Some(config)).await;
+    let title = "Snoozed critical finding";
+    rig.sim
+        .inbox_row("u-ana", "finding_assigned", "critical", title)
+        .await;
+    let (shown, _) = popup_about(&mut rig.notes, title).await;
+    assert!(
+        shown
+            .actions
+            .windows(2)
+            .any(|a| a == ["snooze", "Snooze 6 s"]),
+        "{:?}",
+        shown.actions
+    );
+    rig.notes.invoke(shown.id, "snooze").await;
+    let ledger = rig.desktop.path("state/pmap-companion/reminders.json");
+    eventually("the snooze to reach the ledger", || async {
+        let text = std::fs::read_to_string(&ledger).ok()?;
+        text.contains(title).then_some(())
+    })
+    .await;
+    rig.app.stop();
+    let _again = support::app::App::launch(&rig.desktop, &rig.sim.url, Some(ANA), &[]);
+    rig.sim.wait_for_stream("u-ana").await;
+    let (back, _) = popup_about(&mut rig.notes, title).await;
+    assert_eq!(back.summary, shown.summary);
+    // Once: nothing more about it before a marker that comes after.
+    let marker = "Marker after the snooze";
+    rig.sim
+        .inbox_row("u-ana", "finding_assigned", "high", marker)
+        .await;
+    let (_, between) = popup_about(&mut rig.notes, marker).await;
+    assert!(
+        between.iter().all(|s| !s.summary.contains(title)),
+        "it came back more than once: {between:#?}"
+    );
 }

@@ -84,6 +84,7 @@ pub fn to_json(effect: &Effect) -> Value {
         Effect::FetchServerPrefs => json!({"effect": "fetch_server_prefs"}),
         Effect::ScheduleTick(at) => json!({"effect": "schedule_tick", "at": at}),
         Effect::PersistLedger => json!({"effect": "persist_ledger"}),
+        Effect::SetSnoozed(count) => json!({"effect": "snoozed", "count": count}),
         Effect::TypeSeen(event_type) => json!({"effect": "type_seen", "event_type": event_type}),
         Effect::Reconnect => json!({"effect": "reconnect"}),
     }

@@ -64,8 +64,14 @@ impl Engine {
             EventType::NotificationCreated => {
                 self.badge.refetch.arm(now, super::badge::SUMMARY_DEBOUNCE)
             }
-            EventType::NotificationRead => self.adjust_badge(Change::Decrement, now, out),
-            EventType::NotificationAllRead => self.adjust_badge(Change::Clear, now, out),
+            EventType::NotificationRead => {
+                self.forget_snoozes_of(envelope.notification_id().as_deref(), out);
+                self.adjust_badge(Change::Decrement, now, out);
+            }
+            EventType::NotificationAllRead => {
+                self.forget_snoozes_of(None, out);
+                self.adjust_badge(Change::Clear, now, out);
+            }
             _ => {}
         }
         let affects_deadlines = matches!(

@@ -47,6 +47,8 @@ pub enum Effect {
     MarkAllRead,
     /// The reminder ledger changed; write `Engine::ledger()` to disk.
     PersistLedger,
+    /// How many snoozed pop-ups are waiting to come back.
+    SetSnoozed(u64),
     /// Drop the stream, if one is open, and connect again now without
     /// waiting out a back-off: the system resumed or the network came back.
     Reconnect,
@@ -77,7 +79,7 @@ pub enum PopupKind {
 }
 
 /// A desktop notification, ready to show.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Popup {
     pub kind: PopupKind,
     /// The event type wire name, when the pop-up is about one type.

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::LocalPrefs;
 use super::network::SystemEvent;
+use super::{LocalPrefs, Popup};
 use crate::event::CalendarItem;
 use crate::rest::InboxPage;
 
@@ -95,5 +95,9 @@ pub enum UserAction {
     MarkAllRead,
     Open {
         url: String,
+    },
+    /// Hold this pop-up back for `snooze_secs`, then raise it again once.
+    Snooze {
+        popup: Popup,
     },
 }

@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+
+use super::snooze::Snoozed;
 use serde::{Deserialize, Serialize};
 
 /// Hard bound on entries, whatever the calendar holds.
@@ -20,6 +22,9 @@ pub struct ReminderLedger {
     /// The local date of the last morning agenda shown (or skipped as empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     agenda_day: Option<NaiveDate>,
+    /// Pop-ups the user snoozed, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    snoozed: Vec<Snoozed>,
 }
 
 /// The reminders fired for one calendar item.
@@ -43,6 +48,22 @@ impl ReminderLedger {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The pop-ups waiting to come back, oldest first.
+    pub fn snoozed(&self) -> &[Snoozed] {
+        &self.snoozed
+    }
+
+    /// Adds one, dropping the oldest beyond `max`.
+    pub(crate) fn snooze(&mut self, snoozed: Snoozed, max: usize) {
+        self.snoozed.push(snoozed);
+        let excess = self.snoozed.len().saturating_sub(max);
+        self.snoozed.drain(..excess);
+    }
+
+    pub(crate) fn retain_snoozed(&mut self, keep: impl FnMut(&Snoozed) -> bool) {
+        self.snoozed.retain(keep);
     }
 
     /// The local date whose morning agenda was last shown.

@@ -56,6 +56,12 @@ pub struct Engine {
     pub(crate) reminders_dirty: bool,
     /// Look at the morning agenda again at this instant.
     pub(crate) agenda_check: Option<DateTime<Utc>>,
+    /// Look at the snoozed pop-ups again at this instant.
+    pub(crate) snooze_check: Option<DateTime<Utc>>,
+    /// The snoozes changed since they were last looked at.
+    pub(crate) snoozes_dirty: bool,
+    /// Whether the count of snoozes from the ledger has been told.
+    pub(crate) snoozes_announced: bool,
     /// The latest `now` seen, to notice the clock going backwards.
     last_now: Option<DateTime<Utc>>,
     /// `Some(until)` while paused; [`PAUSED_INDEFINITELY`] until resumed.
@@ -86,6 +92,9 @@ impl Engine {
             reminder_check: None,
             reminders_dirty: true,
             agenda_check: None,
+            snooze_check: None,
+            snoozes_dirty: true,
+            snoozes_announced: false,
             last_now: None,
             paused_until: None,
             scheduled: None,
@@ -152,6 +161,10 @@ impl Engine {
         // Before the reminders, which clear the dirty flag both look at.
         self.run_agenda(now, &mut out);
         self.run_reminders(now, &mut out);
+        if self.snoozes_dirty || self.snooze_check.is_some_and(|at| now >= at) {
+            self.snoozes_dirty = false;
+            self.run_snoozes(now, &mut out);
+        }
         self.schedule(is_tick, &mut out);
         if out.contains(&Effect::FetchSummary) {
             self.badge.fetching();
@@ -224,8 +237,15 @@ impl Engine {
                 self.pause(until, now, out)
             }
             UserAction::Resume => self.resume(out),
-            UserAction::MarkRead(id) => out.push(Effect::MarkRead(id)),
-            UserAction::MarkAllRead => out.push(Effect::MarkAllRead),
+            UserAction::MarkRead(id) => {
+                self.forget_snoozes_of(Some(&id), out);
+                out.push(Effect::MarkRead(id));
+            }
+            UserAction::MarkAllRead => {
+                self.forget_snoozes_of(None, out);
+                out.push(Effect::MarkAllRead);
+            }
+            UserAction::Snooze { popup } => self.snooze(popup, now, out),
             UserAction::Open { url } => match on_server_origin(self.config.origin(), &url) {
                 Some(link) => out.push(Effect::OpenUrl(link.into())),
                 None => {
@@ -309,6 +329,7 @@ impl Engine {
             self.calendar_periodic.due(),
             self.reminder_check,
             self.agenda_check,
+            self.snooze_check,
         ]
         .into_iter()
         .flatten()

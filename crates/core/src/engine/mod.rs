@@ -42,6 +42,7 @@ mod quiet_hours;
 mod remind;
 mod reminders;
 mod scope;
+mod snooze;
 mod stats;
 mod storm;
 mod text;
@@ -58,6 +59,7 @@ pub use network::{NetworkReach, SystemEvent};
 pub use prefs::{LocalPrefs, PopupCell, SoundSetting};
 pub use quiet_hours::QuietHours;
 pub use scope::{Scope, ScopeGroup, Scopes};
+pub use snooze::Snoozed;
 pub use stats::EngineStats;
 pub use text::{NextDeadline, next_deadline};
 

@@ -8,6 +8,7 @@ mod pipeline;
 mod reminder_rules;
 mod scope_rules;
 mod silence;
+mod snooze_rules;
 mod system;
 mod wording;
 
