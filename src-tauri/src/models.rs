@@ -95,6 +95,8 @@ pub struct PreferenceRow {
     #[serde(flatten)]
     pub event_type: EventTypeLabel,
     pub cells: BTreeMap<&'static str, bool>,
+    /// The pop-up cell as set: `server` (follows the in-app cell), `on`, `off`.
+    pub popup_cell: &'static str,
 }
 
 impl PreferenceGrid {
@@ -111,6 +113,7 @@ impl PreferenceGrid {
                 PreferenceRow {
                     event_type: EventTypeLabel::new(&row.event_type),
                     cells,
+                    popup_cell: row.popup_cell.as_str(),
                 }
             })
             .collect();

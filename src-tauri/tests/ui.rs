@@ -225,7 +225,21 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
     // Preferences: turning off pop-ups for assignments persists and mutes them.
     show(&driver, "preferences", "#pref-popup-finding_assigned").await;
     screenshot(&driver, "preferences").await;
-    driver.click("#pref-popup-finding_assigned").await;
+    // The pop-up cell has three states; the shipped one follows the server.
+    let cell = driver
+        .js(
+            "return document.getElementById('pref-popup-finding_assigned').value;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(cell, json!("server"));
+    driver
+        .js(
+            "const s = document.getElementById('pref-popup-finding_assigned'); \
+             s.value = 'off'; s.dispatchEvent(new Event('change'));",
+            json!([]),
+        )
+        .await;
     driver
         .wait(
             "saved",
@@ -289,20 +303,20 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
     show(&driver, "preferences", "#pref-popup-finding_assigned").await;
     let checked = driver
         .js(
-            "return document.getElementById('pref-popup-finding_assigned').checked;",
+            "return document.getElementById('pref-popup-finding_assigned').value;",
             json!([]),
         )
         .await;
     assert_eq!(
         checked,
-        json!(false),
+        json!("off"),
         "the toggle survives a reload of the view"
     );
     let unknown = driver
         .js(
             "const row = document.querySelector('#pref-grid tr[data-type=\"compliance_check_failed\"]'); \
              return row && [row.querySelector('th').textContent, \
-               row.querySelectorAll('input[type=checkbox]').length];",
+               row.querySelectorAll('input[type=checkbox], select').length];",
             json!([]),
         )
         .await;

@@ -10,10 +10,11 @@ import { invoke } from './tauri.js';
 import { h } from './dom.js';
 import { catalog } from './catalog.js';
 
+const SCOPES = [['mine', 'Mine'], ['my_companies', 'My companies'], ['off', 'Off']];
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const LEADS = [[1440, '1 day before'], [240, '4 hours before'], [60, '1 hour before'], [15, '15 minutes before'], [0, 'At the deadline']];
 
-export async function mount(root) {
+export async function mount(root, app) {
   const [local, grid] = await Promise.all([invoke('local_prefs'), invoke('preference_grid')]);
   const saved = h('p', { id: 'prefs-saved', class: 'saved', role: 'status', 'aria-live': 'polite' });
   const say = (text) => { saved.textContent = text; };
@@ -31,6 +32,22 @@ export async function mount(root) {
   };
 
   const cell = (column, row) => {
+    if (column.id === 'popup') {
+      // Three states: follow the server's in-app cell (the default), on, off.
+      const select = h('select', {
+        id: `pref-popup-${row.id}`, 'aria-label': `${column.label}: ${row.label}`,
+        title: row.popup_cell === 'server' ? (row.cells.popup ? 'On: follows the server (in-app on)' : 'Off: follows the server') : '',
+        onchange: (e) => {
+          if (e.target.value === 'server') delete local.popup[row.id];
+          else local.popup[row.id] = e.target.value === 'on';
+          return saveLocal();
+        },
+      },
+      h('option', { value: 'server', selected: row.popup_cell === 'server' }, `Server (${row.cells.popup ? 'on' : 'off'})`),
+      h('option', { value: 'on', selected: row.popup_cell === 'on' }, 'On'),
+      h('option', { value: 'off', selected: row.popup_cell === 'off' }, 'Off'));
+      return h('td', {}, select);
+    }
     const box = h('input', {
       type: 'checkbox', id: `pref-${column.id}-${row.id}`, 'aria-label': `${column.label}: ${row.label}`,
       checked: row.cells[column.id], disabled: !column.local && Boolean(grid.server_error),
@@ -116,6 +133,23 @@ export async function mount(root) {
     },
   });
 
+  // Whose events pop up, per group; companies to silence.
+  const scopeSelect = (group, label) => h('label', {}, `${label}: `, h('select', {
+    id: `scope-${group}`,
+    onchange: (e) => { local.scope[group] = e.target.value; saveLocal(); },
+  }, SCOPES.map(([value, text]) => h('option', { value, selected: local.scope[group] === value }, text))));
+  const companies = app?.status?.account?.companies ?? [];
+  const muted = companies.map((c) => h('label', { class: 'inline' },
+    h('input', {
+      type: 'checkbox', id: `mute-${c.id}`, checked: local.muted_companies.includes(c.id),
+      onchange: (e) => {
+        const set = new Set(local.muted_companies);
+        if (e.target.checked) set.add(c.id); else set.delete(c.id);
+        local.muted_companies = [...set].sort();
+        saveLocal();
+      },
+    }), ` ${c.name}`));
+
   const autostart = h('input', {
     type: 'checkbox', id: 'autostart', checked: await invoke('autostart_enabled'),
     onchange: async (e) => {
@@ -128,6 +162,12 @@ export async function mount(root) {
     grid.server_error && h('p', { class: 'notice' }, `Server channels unavailable: ${grid.server_error}`),
     h('div', { class: 'table-wrap' }, h('table', { id: 'pref-grid', class: 'grid' }, h('thead', {}, head), body)),
     h('section', { class: 'settings' },
+      h('h2', {}, 'Whose events'),
+      scopeSelect('findings', 'Findings, SLA and retests'),
+      scopeSelect('approvals', 'Approvals'),
+      scopeSelect('scans', 'Scans and reports'),
+      companies.length > 0 && h('h2', {}, 'Muted companies'),
+      companies.length > 0 && h('div', { class: 'leads' }, muted),
       h('h2', {}, 'Severity'),
       h('label', {}, 'Pop up from ', severitySelect('min_severity_popup', 'min-popup')),
       h('label', {}, 'Sound from ', severitySelect('min_severity_sound', 'min-sound')),

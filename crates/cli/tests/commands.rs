@@ -432,3 +432,45 @@ async fn the_token_leaves_the_environment_once_read() {
         "the token is still in the environment"
     );
 }
+
+#[tokio::test]
+async fn prefs_set_scope_mute_and_a_popup_cell_that_follows_the_server() {
+    let sim = Sim::start(&[]).await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let config = || -> Value {
+        serde_json::from_slice(
+            &std::fs::read(home.path().join("config/pmap-companion/config.json")).expect("config"),
+        )
+        .expect("config JSON")
+    };
+    json_of(&sim, &home, &["prefs", "scope", "findings", "my_companies"]).await;
+    json_of(&sim, &home, &["prefs", "mute", "c-globex"]).await;
+    json_of(&sim, &home, &["prefs", "set", "popup.sla_breached", "off"]).await;
+    assert_eq!(config()["prefs"]["scope"]["findings"], "my_companies");
+    assert_eq!(config()["prefs"]["muted_companies"], json!(["c-globex"]));
+    assert_eq!(config()["prefs"]["popup"]["sla_breached"], false);
+    // Following the server again forgets the local choice; the grid says
+    // what the cell follows and what the server's in-app cell makes of it.
+    json_of(&sim, &home, &["prefs", "set", "in_app.sla_breached", "off"]).await;
+    json_of(
+        &sim,
+        &home,
+        &["prefs", "set", "popup.sla_breached", "server"],
+    )
+    .await;
+    assert!(config()["prefs"]["popup"].get("sla_breached").is_none());
+    let grid = json_of(&sim, &home, &["prefs", "get"]).await;
+    assert_eq!(grid["grid"]["sla_breached"]["popup_cell"], "server");
+    assert_eq!(grid["grid"]["sla_breached"]["popup"], false);
+    assert_eq!(grid["grid"]["finding_assigned"]["popup"], true);
+    // Only a pop-up cell can follow the server.
+    let (code, _, stderr) = run_cli(
+        &sim,
+        &home,
+        "demo-ana",
+        &["prefs", "set", "email.sla_breached", "server"],
+    )
+    .await;
+    assert_ne!(code, 0);
+    assert!(stderr.contains("only a pop-up cell"), "{stderr}");
+}

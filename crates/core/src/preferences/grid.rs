@@ -6,14 +6,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::channel::ServerChannel;
 use super::key::{PreferenceKey, server_enabled};
-use crate::engine::{LocalPrefs, SoundSetting};
+use crate::engine::{LocalPrefs, PopupCell, SoundSetting};
 use crate::event::EventType;
 
 /// One row of the grid.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GridRow {
     pub event_type: EventType,
+    /// Whether it pops up: the cell, or the server's in-app cell it follows.
     pub popup: bool,
+    /// The cell as the user set it (`server` = follow the server).
+    pub popup_cell: PopupCell,
     pub sound: SoundSetting,
     /// Each server channel's cell, in [`ServerChannel::ALL`] order.
     pub server: Vec<(ServerChannel, bool)>,
@@ -30,7 +33,11 @@ pub fn grid<'a>(
     listed_types(server, seen)
         .into_iter()
         .map(|event_type| GridRow {
-            popup: local.popup_on(&event_type),
+            popup: local.popup_on_with(
+                &event_type,
+                server_enabled(server, ServerChannel::InApp, &event_type),
+            ),
+            popup_cell: local.popup_cell(&event_type),
             sound: local.sound_setting(&event_type),
             server: ServerChannel::ALL
                 .into_iter()
