@@ -116,6 +116,7 @@ fn build_and_run(args: Args) -> ExitCode {
                 status: Mutex::new(Status::new(demo)),
                 session: Mutex::new(None),
                 seen_types: Mutex::new(SeenTypes::default()),
+                desktop_inhibited: Default::default(),
                 redraw: tray::refresh,
             });
             tray::build(&handle, &handle.status())?;

@@ -36,8 +36,6 @@ pub const APP_NAME: &str = "PMAP Companion";
 pub const ACTION_OPEN: &str = "open";
 pub const ACTION_MARK_READ: &str = "mark_read";
 pub const ACTION_SNOOZE: &str = "snooze";
-/// The freedesktop sound theme name used when a pop-up should be heard.
-const SOUND: &str = "message-new-instant";
 const DAEMON: &str = "org.freedesktop.Notifications";
 const PATH: &str = "/org/freedesktop/Notifications";
 /// How many pop-ups keep working actions; an older one's click is ignored.
@@ -96,8 +94,14 @@ pub struct DesktopNotification {
 }
 
 /// The notification for a pop-up, with actions only where they can work;
-/// `snooze` is the Snooze action's label.
-pub fn build(popup: &Popup, icon: Option<&Path>, snooze: &str) -> DesktopNotification {
+/// `snooze` is the Snooze action's label, `sound` the sound theme name a
+/// sounding pop-up plays (`None`: silent).
+pub fn build(
+    popup: &Popup,
+    icon: Option<&Path>,
+    snooze: &str,
+    sound: Option<&str>,
+) -> DesktopNotification {
     let mut actions: Vec<String> = Vec::new();
     if popup.url.is_some() || view_of(popup).is_some() {
         actions.extend([ACTION_OPEN.into(), "Open".into()]);
@@ -113,8 +117,13 @@ pub fn build(popup: &Popup, icon: Option<&Path>, snooze: &str) -> DesktopNotific
         ("urgency", Value::from(urgency)),
         ("desktop-entry", Value::from("pmap-companion")),
     ]);
-    if popup.sound {
-        hints.insert("sound-name", Value::from(SOUND));
+    match sound.filter(|_| popup.sound) {
+        Some(name) => {
+            hints.insert("sound-name", Value::from(name.to_owned()));
+        }
+        None => {
+            hints.insert("suppress-sound", Value::from(true));
+        }
     }
     DesktopNotification {
         app_name: APP_NAME,
@@ -234,6 +243,8 @@ struct Bus {
     connection: Connection,
     /// The daemon's signals, in the order it sent them.
     signals: MessageStream,
+    /// Changes to the daemon's properties (`Inhibited`: do not disturb).
+    properties: MessageStream,
     routes: Routes,
 }
 
@@ -249,12 +260,14 @@ async fn run(app: AppHandle, mut popups: mpsc::UnboundedReceiver<Popup>) {
             return;
         }
     };
+    bus.read_inhibited(&app).await;
     // This task both awaits each `Notify` reply and reads the signals, so
     // a signal is handled only after the id it names is in `routes`.
     loop {
         tokio::select! {
             biased;
             Some(Ok(signal)) = bus.signals.next() => bus.on_signal(&app, &signal),
+            Some(Ok(change)) = bus.properties.next() => on_properties(&app, &change),
             popup = popups.recv() => match popup {
                 Some(popup) => bus.show(&app, &popup, icon.as_deref()).await,
                 None => return,
@@ -276,17 +289,56 @@ impl Bus {
             .path(PATH)?
             .build();
         let signals = MessageStream::for_match_rule(rule, &connection, None).await?;
+        let rule = MatchRule::builder()
+            .msg_type(Type::Signal)
+            .interface("org.freedesktop.DBus.Properties")?
+            .member("PropertiesChanged")?
+            .path(PATH)?
+            .build();
+        let properties = MessageStream::for_match_rule(rule, &connection, None).await?;
         Ok(Bus {
             connection,
             signals,
+            properties,
             routes: Routes::default(),
         })
     }
 
+    /// The daemon's `Inhibited` at start; a daemon without it is never
+    /// inhibited.
+    async fn read_inhibited(&self, app: &AppHandle) {
+        let reply = self
+            .connection
+            .call_method(
+                Some(DAEMON),
+                PATH,
+                Some("org.freedesktop.DBus.Properties"),
+                "Get",
+                &(DAEMON, "Inhibited"),
+            )
+            .await;
+        let inhibited = reply
+            .ok()
+            .and_then(|r| r.body().deserialize::<zbus::zvariant::OwnedValue>().ok())
+            .and_then(|v| bool::try_from(v).ok());
+        if let Some(on) = inhibited {
+            set_inhibited(app, on);
+        }
+    }
+
     /// Shows one pop-up and, if it has actions, remembers where they lead.
     async fn show(&mut self, app: &AppHandle, popup: &Popup, icon: Option<&Path>) {
-        let secs = lock(&app.shared().config).prefs.snooze_secs;
-        let (shown, held) = self.notify(&build(popup, icon, &snooze_label(secs))).await;
+        let (label, sound) = {
+            let shared = app.shared();
+            let config = lock(&shared.config);
+            let prefs = &config.prefs;
+            (
+                snooze_label(prefs.snooze_secs),
+                prefs.sound_name(popup.severity).map(str::to_owned),
+            )
+        };
+        let notification = build(popup, icon, &label, sound.as_deref());
+        let (shown, held) = self.notify(&notification).await;
         match shown {
             Ok(id) => {
                 if let Some(target) = Target::of(popup) {
@@ -351,6 +403,43 @@ impl Bus {
     }
 }
 
+/// `PropertiesChanged` from the daemon: follows its `Inhibited`.
+fn on_properties(app: &AppHandle, change: &Message) {
+    type Changed = (
+        String,
+        HashMap<String, zbus::zvariant::OwnedValue>,
+        Vec<String>,
+    );
+    let Ok((interface, changed, _)) = change.body().deserialize::<Changed>() else {
+        return;
+    };
+    if interface != DAEMON {
+        return;
+    }
+    if let Some(on) = changed
+        .get("Inhibited")
+        .and_then(|v| bool::try_from(v.clone()).ok())
+    {
+        set_inhibited(app, on);
+    }
+}
+
+/// Remembers the desktop's do-not-disturb and tells the running engine,
+/// which holds pop-ups back as in a pause.
+fn set_inhibited(app: &AppHandle, on: bool) {
+    let was = app
+        .shared()
+        .desktop_inhibited
+        .swap(on, std::sync::atomic::Ordering::Relaxed);
+    if was == on {
+        return;
+    }
+    tracing::info!(on, "the desktop's do-not-disturb changed");
+    if let Some(controls) = app.controls() {
+        tauri::async_runtime::spawn(async move { controls.desktop_inhibited(on).await });
+    }
+}
+
 fn on_action(app: &AppHandle, action: &str, target: Target) {
     tracing::info!(action, "notification action");
     if action == ACTION_SNOOZE {
@@ -411,6 +500,7 @@ mod tests {
             &popup(true, Some("https://x/findings/1"), Some("n-1")),
             None,
             "Snooze 1 h",
+            Some("bell"),
         );
         assert_eq!(full.hints.get("urgency"), Some(&Value::U8(2)));
         assert_eq!(
@@ -426,7 +516,7 @@ mod tests {
         );
         let mut digest = popup(false, None, None);
         digest.kind = PopupKind::ReminderDigest;
-        let bare = build(&digest, None, "Snooze 1 h");
+        let bare = build(&digest, None, "Snooze 1 h", Some("bell"));
         assert_eq!(bare.hints.get("urgency"), Some(&Value::U8(1)));
         assert!(bare.actions.is_empty(), "a digest cannot be snoozed");
         assert_eq!(bare.app_name, APP_NAME);
@@ -450,7 +540,10 @@ mod tests {
     fn the_agenda_opens_the_apps_calendar_and_has_nothing_to_mark_read() {
         let mut agenda = popup(false, None, None);
         agenda.kind = PopupKind::Agenda;
-        assert_eq!(build(&agenda, None, "Snooze 1 h").actions, ["open", "Open"]);
+        assert_eq!(
+            build(&agenda, None, "Snooze 1 h", Some("bell")).actions,
+            ["open", "Open"]
+        );
         let target = Target::of(&agenda).expect("a route");
         assert_eq!(target.view, Some(View::Calendar));
         let mut digest = popup(false, None, None);
@@ -464,13 +557,13 @@ mod tests {
         let mut p = popup(false, None, None);
         p.title = hostile.into();
         p.body = format!("body {hostile}");
-        let n = build(&p, None, "Snooze 1 h");
+        let n = build(&p, None, "Snooze 1 h", Some("bell"));
         let escaped =
             r#"&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href="https://evil.test/"&gt;y&lt;/a&gt;"#;
         assert_eq!(n.summary, escaped);
         assert_eq!(n.body, format!("body {escaped}"));
         assert_eq!(
-            build(&popup(false, None, None), None, "Snooze 1 h").summary,
+            build(&popup(false, None, None), None, "Snooze 1 h", Some("bell")).summary,
             "Finding assigned"
         );
     }

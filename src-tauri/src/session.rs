@@ -116,6 +116,14 @@ pub fn start(app: &AppHandle, session: Session, token_saved: bool) {
         s.pause = Pause::No;
     });
     tracing::info!(server = %server, user = %me.id, "signed in");
+    let inhibited = app
+        .shared()
+        .desktop_inhibited
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if inhibited {
+        let controls = controls.clone();
+        tauri::async_runtime::spawn(async move { controls.desktop_inhibited(true).await });
+    }
     *lock(&app.shared().session) = Some(Running::new(client, controls, stop_tx));
     let app = app.clone();
     tauri::async_runtime::spawn(async move {

@@ -30,6 +30,9 @@ pub struct Shared {
     /// Event types outside the catalog the stream has shown, for the
     /// Preferences grid.
     pub seen_types: Mutex<SeenTypes>,
+    /// The notification server's do-not-disturb (`Inhibited`), as last
+    /// read; handed to each session's engine.
+    pub desktop_inhibited: std::sync::atomic::AtomicBool,
     /// Brings the tray in line with a new status. `lib.rs` wires the
     /// tray's `refresh` here, so this module need not import the tray.
     pub redraw: fn(&AppHandle, &Status),

@@ -150,6 +150,23 @@ export async function mount(root, app) {
       },
     }), ` ${c.name}`));
 
+  // A freedesktop sound name per severity; empty = silent.
+  const soundName = (severity, label) => h('label', {}, `${label}: `, h('input', {
+    type: 'text', id: `sound-name-${severity}`, size: 18, spellcheck: 'false',
+    placeholder: 'message-new-instant', value: local.sound_names[severity] ?? '',
+    title: 'A freedesktop sound theme name; type "none" for silence',
+    onchange: (e) => {
+      const value = e.target.value.trim();
+      if (!value) delete local.sound_names[severity];
+      else local.sound_names[severity] = value === 'none' ? '' : value;
+      saveLocal();
+    },
+  }));
+  const reminderSound = h('input', {
+    type: 'checkbox', id: 'reminder-sound', checked: local.reminder_sound,
+    onchange: (e) => { local.reminder_sound = e.target.checked; saveLocal(); },
+  });
+
   const autostart = h('input', {
     type: 'checkbox', id: 'autostart', checked: await invoke('autostart_enabled'),
     onchange: async (e) => {
@@ -171,6 +188,9 @@ export async function mount(root, app) {
       h('h2', {}, 'Severity'),
       h('label', {}, 'Pop up from ', severitySelect('min_severity_popup', 'min-popup')),
       h('label', {}, 'Sound from ', severitySelect('min_severity_sound', 'min-sound')),
+      h('h2', {}, 'Sounds'),
+      h('div', { class: 'leads' }, catalog().severities.map((s) => soundName(s.id, s.label))),
+      h('label', { class: 'inline block' }, reminderSound, ' Reminders play their severity\'s sound too'),
       h('h2', {}, 'Quiet hours'),
       h('label', { class: 'inline' }, quietOn, ' Quiet from '), quietStart, ' to ', quietEnd,
       h('label', { class: 'inline block' },

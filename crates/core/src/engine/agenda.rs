@@ -116,7 +116,7 @@ impl Engine {
         // Until the calendar is known there is nothing to count; its
         // arrival marks the reminders dirty and brings us back.
         if due_today.is_some() && self.reminders.known {
-            if gate(&self.config, self.paused_until, now, false) == Gate::Open {
+            if gate(&self.config, self.held_until(), now, false) == Gate::Open {
                 let items = self.reminders.items();
                 let day = AgendaDay::of(items, now, today, tz);
                 if !day.is_empty() {
@@ -127,7 +127,7 @@ impl Engine {
                 out.push(Effect::PersistLedger);
             } else {
                 // Held: look again when the hold ends, if that is still today.
-                release = gate_ends(&self.config, self.paused_until, now)
+                release = gate_ends(&self.config, self.held_until(), now)
                     .filter(|end| end.with_timezone(&tz).date_naive() == today);
             }
         }

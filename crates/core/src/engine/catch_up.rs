@@ -142,7 +142,7 @@ impl Engine {
         let urgent = rows
             .iter()
             .any(|row| severity(row).is_some_and(Severity::is_critical_or_urgent));
-        match gate(&self.config, self.paused_until, now, urgent) {
+        match gate(&self.config, self.held_until(), now, urgent) {
             Gate::Open => {}
             Gate::Quiet => {
                 self.stats.suppressed_quiet += 1;

@@ -133,7 +133,7 @@ impl Engine {
             return;
         }
         let urgent = severity.is_some_and(Severity::is_critical_or_urgent);
-        match gate(&self.config, self.paused_until, now, urgent) {
+        match gate(&self.config, self.held_until(), now, urgent) {
             Gate::Open => {}
             Gate::Quiet => {
                 self.stats.suppressed_quiet += 1;

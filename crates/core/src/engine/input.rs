@@ -47,6 +47,10 @@ pub enum Input {
     Calendar(Vec<CalendarItem>),
     /// `GET /notifications/preferences` answered: the user's server matrix.
     ServerPrefs(BTreeMap<String, bool>),
+    /// The desktop's do-not-disturb went on or off (the notification
+    /// server's `Inhibited` property): held back like a pause, with the
+    /// same critical break-through.
+    DesktopInhibited(bool),
     /// A `ScheduleTick` came due (or a periodic wake-up).
     Tick,
     User(UserAction),

@@ -66,6 +66,8 @@ pub struct Engine {
     last_now: Option<DateTime<Utc>>,
     /// `Some(until)` while paused; [`PAUSED_INDEFINITELY`] until resumed.
     pub(crate) paused_until: Option<DateTime<Utc>>,
+    /// The desktop's do-not-disturb (the notification server's `Inhibited`).
+    pub(crate) desktop_inhibited: bool,
     /// The instant of the last `ScheduleTick` emitted.
     scheduled: Option<DateTime<Utc>>,
 }
@@ -97,6 +99,7 @@ impl Engine {
             snoozes_announced: false,
             last_now: None,
             paused_until: None,
+            desktop_inhibited: false,
             scheduled: None,
         }
     }
@@ -149,6 +152,14 @@ impl Engine {
                 self.reminders_dirty = true;
             }
             Input::ServerPrefs(matrix) => self.server_prefs = Some(matrix),
+            Input::DesktopInhibited(on) => {
+                if on != self.desktop_inhibited {
+                    self.desktop_inhibited = on;
+                    // What was held may go now, or must wait.
+                    self.reminders_dirty = true;
+                    self.snoozes_dirty = true;
+                }
+            }
             Input::Tick => {}
             Input::User(action) => self.on_user(action, now, &mut out),
             Input::PrefsChanged(prefs) => {
@@ -354,6 +365,16 @@ impl Engine {
     ) {
         if let Some(n) = self.badge.adjust(change, now) {
             out.push(Effect::SetBadge(n));
+        }
+    }
+
+    /// What holds pop-ups back like a pause: the user's pause, or the
+    /// desktop's do-not-disturb, which lasts until the desktop lifts it.
+    pub(crate) fn held_until(&self) -> Option<DateTime<Utc>> {
+        if self.desktop_inhibited {
+            Some(PAUSED_INDEFINITELY)
+        } else {
+            self.paused_until
         }
     }
 

@@ -56,7 +56,7 @@ pub use input::{FailureKind, Input, UserAction};
 pub use ledger::{LedgerEntry, ReminderLedger};
 pub use machine::Engine;
 pub use network::{NetworkReach, SystemEvent};
-pub use prefs::{LocalPrefs, PopupCell, SoundSetting};
+pub use prefs::{DEFAULT_SOUND, LocalPrefs, PopupCell, SoundSetting};
 pub use quiet_hours::QuietHours;
 pub use scope::{Scope, ScopeGroup, Scopes};
 pub use snooze::Snoozed;

@@ -59,7 +59,16 @@ pub struct LocalPrefs {
     pub muted_companies: BTreeSet<String>,
     /// How long a "Snooze" holds a pop-up back, in seconds.
     pub snooze_secs: u64,
+    /// The freedesktop sound name per severity (`"critical"`, …, and
+    /// `"none"` for events without one); `""` = silent. Missing ones play
+    /// [`DEFAULT_SOUND`].
+    pub sound_names: BTreeMap<String, String>,
+    /// Reminders play their severity's sound too.
+    pub reminder_sound: bool,
 }
+
+/// The sound theme name played when no other is set.
+pub const DEFAULT_SOUND: &str = "message-new-instant";
 
 impl Default for LocalPrefs {
     fn default() -> Self {
@@ -77,6 +86,8 @@ impl Default for LocalPrefs {
             scope: Scopes::default(),
             muted_companies: BTreeSet::new(),
             snooze_secs: 3600,
+            sound_names: BTreeMap::new(),
+            reminder_sound: false,
         }
     }
 }
@@ -173,6 +184,16 @@ impl LocalPrefs {
         }
     }
 
+    /// The sound a pop-up of this severity plays, or `None` for silence.
+    pub fn sound_name(&self, severity: Option<Severity>) -> Option<&str> {
+        let key = severity.map_or("none", Severity::as_str);
+        match self.sound_names.get(key).map(String::as_str) {
+            Some("") => None,
+            Some(name) => Some(name),
+            None => Some(DEFAULT_SOUND),
+        }
+    }
+
     /// The pop-up cell with the server's cells unknown (taken as on).
     pub fn popup_on(&self, ty: &EventType) -> bool {
         self.popup_on_with(ty, true)
@@ -203,8 +224,10 @@ impl LocalPrefs {
     ) -> Channels {
         let passes = |min: Severity| severity.is_none_or(|s| s >= min);
         let popup = self.popup_on_with(ty, server_in_app) && passes(self.min_severity_popup);
-        let sound =
-            popup && self.sound_setting(ty).allows(severity) && passes(self.min_severity_sound);
+        let sound = popup
+            && self.sound_setting(ty).allows(severity)
+            && passes(self.min_severity_sound)
+            && self.sound_name(severity).is_some();
         Channels { popup, sound }
     }
 }

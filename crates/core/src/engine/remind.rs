@@ -35,7 +35,7 @@ impl Engine {
                 .item
                 .severity
                 .is_some_and(Severity::is_critical_or_urgent);
-            if gate(&self.config, self.paused_until, now, urgent) != Gate::Open {
+            if gate(&self.config, self.held_until(), now, urgent) != Gate::Open {
                 held = true;
                 continue;
             }
@@ -52,14 +52,14 @@ impl Engine {
         for (item, _) in &fresh {
             self.stats.popups += 1;
             self.stats.reminders += 1;
-            out.push(Effect::Notify(reminder_popup(item, &self.config, now)));
+            self.push_reminder(reminder_popup(item, &self.config, now), out);
         }
         match missed.as_slice() {
             [] => {}
             [(item, _)] => {
                 self.stats.popups += 1;
                 self.stats.reminders += 1;
-                out.push(Effect::Notify(reminder_popup(item, &self.config, now)));
+                self.push_reminder(reminder_popup(item, &self.config, now), out);
             }
             many => {
                 let items: Vec<&CalendarItem> = many.iter().map(|(item, _)| item).collect();
@@ -78,11 +78,25 @@ impl Engine {
             out.push(Effect::PersistLedger);
         }
         let release = if held {
-            gate_ends(&self.config, self.paused_until, now)
+            gate_ends(&self.config, self.held_until(), now)
         } else {
             None
         };
         let next_fire = self.reminders.next_fire(now, &leads, &self.ledger);
         self.reminder_check = release.into_iter().chain(next_fire).min();
+    }
+
+    /// A reminder pop-up, with its severity's sound when reminders sound.
+    fn push_reminder(&mut self, mut popup: crate::engine::Popup, out: &mut Vec<Effect>) {
+        let prefs = &self.config.prefs;
+        popup.sound = prefs.reminder_sound && prefs.sound_name(popup.severity).is_some();
+        let sound = popup.sound;
+        out.push(Effect::Notify(popup));
+        if sound {
+            self.stats.sounds += 1;
+            out.push(Effect::PlaySound {
+                event_type: "reminder".into(),
+            });
+        }
     }
 }

@@ -69,10 +69,10 @@ impl Engine {
             if snoozed.until > now {
                 continue;
             }
-            match gate(&self.config, self.paused_until, now, snoozed.popup.urgent) {
+            match gate(&self.config, self.held_until(), now, snoozed.popup.urgent) {
                 Gate::Open => raised.push(snoozed.clone()),
                 Gate::Quiet | Gate::Paused => {
-                    let end = gate_ends(&self.config, self.paused_until, now);
+                    let end = gate_ends(&self.config, self.held_until(), now);
                     held_until = held_until.into_iter().chain(end).min();
                 }
             }

@@ -58,6 +58,11 @@ impl Controls {
         let _ = self.actions.send(Input::PrefsChanged(prefs)).await;
     }
 
+    /// The desktop's do-not-disturb went on or off.
+    pub async fn desktop_inhibited(&self, on: bool) {
+        let _ = self.actions.send(Input::DesktopInhibited(on)).await;
+    }
+
     /// Drops the stream, if one is open, and connects again now, cutting
     /// any back-off wait short.
     pub fn reconnect_now(&self) {

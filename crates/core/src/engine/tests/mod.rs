@@ -9,6 +9,7 @@ mod reminder_rules;
 mod scope_rules;
 mod silence;
 mod snooze_rules;
+mod sound_and_dnd;
 mod system;
 mod wording;
 
