@@ -233,10 +233,11 @@ async fn sign_in(
     server: String,
     token: String,
     others: Option<OtherTokens>,
+    ca_file: Option<String>,
 ) -> Result<SignedIn> {
     // The IPC layer hands over a plain String: wipe it when done.
     let token = Zeroizing::new(token);
-    signin::sign_in(&app, &server, &token, others).await
+    signin::sign_in(&app, &server, &token, others, ca_file.as_deref()).await
 }
 
 #[tauri::command]

@@ -30,6 +30,7 @@ pub async fn sign_in(
     server: &str,
     token: &str,
     others: Option<OtherTokens>,
+    ca_file: Option<&str>,
 ) -> Result<SignedIn> {
     let server = ServerUrl::parse(server)?;
     let token = Token::new(token).ok_or(AppError::EmptyToken)?;
@@ -37,7 +38,13 @@ pub async fn sign_in(
     // token will then fail too and say why.
     let stored = store::stored_servers().await.unwrap_or_default();
     let forget = store::others_to_forget(&stored, &server, others)?;
-    let client = Client::with_network(server.clone(), token.clone(), &session::network(app))?;
+    // A company CA given on the form is tried first and kept only if the
+    // sign-in works with it; an empty field keeps the saved one.
+    let mut network = session::network(app);
+    if let Some(path) = ca_file.map(str::trim).filter(|p| !p.is_empty()) {
+        network.ca_file = Some(std::path::absolute(path).map_err(|e| AppError::Io(e.to_string()))?);
+    }
+    let client = Client::with_network(server.clone(), token.clone(), &network)?;
     let me = client.me().await?;
     let notice = match store::store_token(&server, &token).await {
         Ok(()) => forget_others(forget).await,
@@ -50,6 +57,7 @@ pub async fn sign_in(
         }
     };
     let saved = notice.is_none();
+    lock(&app.shared().config).network.ca_file = network.ca_file.clone();
     save_server(app, &server);
     session::start(app, Session::new(client, me, session::setup(app)), saved);
     app.update(|s| s.notice = notice.clone());

@@ -503,3 +503,55 @@ async fn sign_in_through_the_form(driver: &Driver, server: &str, token: &str) ->
         )
         .await
 }
+
+/// Behind a company CA: the sign-in form takes the CA's PEM file, the
+/// sign-in over https works with it, and the file is saved in the config.
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_with_a_company_ca_file_reaches_a_tls_server() {
+    let desktop = Desktop::start(Keyring::Missing);
+    let sim = Sim::start_tls().await;
+    let ca = desktop.path("company-ca.pem");
+    std::fs::write(&ca, sim.running.ca_pem().expect("a TLS sim")).expect("write CA");
+    let env = [("PMAP_SERVER", sim.url.as_str())];
+    let driver = Driver::start(&desktop, &env, &["--open", "sign-in"]).await;
+    driver
+        .wait(
+            "sign-in form",
+            "return document.getElementById('ca-file') !== null;",
+        )
+        .await;
+    // Without it the server's certificate is refused, and the form says so.
+    driver
+        .js(
+            "document.getElementById('server').value = arguments[0]; \
+             document.getElementById('token').value = arguments[1]; \
+             document.querySelector('form.sign-in button[type=submit]').click();",
+            json!([sim.url, ANA]),
+        )
+        .await;
+    let refused = driver
+        .wait(
+            "the refusal",
+            "const m = document.getElementById('sign-in-message').textContent; \
+             return m && m !== 'Checking…' ? m : null;",
+        )
+        .await;
+    assert!(
+        refused.as_str().is_some_and(|m| m.contains("certificate")),
+        "{refused}"
+    );
+    driver
+        .js(
+            "document.getElementById('ca-file').value = arguments[0];",
+            json!([ca.display().to_string()]),
+        )
+        .await;
+    let message = sign_in_through_the_form(&driver, &sim.url, ANA).await;
+    assert!(
+        message
+            .as_str()
+            .is_some_and(|m| m.starts_with("Signed in as Ana Analyst")),
+        "{message}"
+    );
+    sim.wait_for_stream("u-ana").await;
+}

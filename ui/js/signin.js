@@ -10,6 +10,10 @@ export async function mount(root, app) {
     placeholder: 'https://pmap.example.com', value: app.status?.account?.server ?? '',
   });
   const token = h('input', { id: 'token', type: 'password', required: true, autocomplete: 'off', spellcheck: 'false' });
+  const caFile = h('input', {
+    id: 'ca-file', type: 'text', autocomplete: 'off', spellcheck: 'false',
+    placeholder: '/path/to/company-ca.pem (only behind a company CA)',
+  });
   const message = h('p', { id: 'sign-in-message', role: 'status', 'aria-live': 'polite' });
   // Tokens saved for other servers: the user says whether this sign-in
   // forgets them (the default) or keeps them beside the new one.
@@ -38,7 +42,9 @@ export async function mount(root, app) {
       message.textContent = 'Checking…';
       try {
         const choice = otherOrigins().length ? (keep.checked ? 'keep' : 'forget') : null;
-        const result = await invoke('sign_in', { server: server.value, token: token.value, others: choice });
+        const result = await invoke('sign_in', {
+          server: server.value, token: token.value, others: choice, caFile: caFile.value || null,
+        });
         message.textContent = `Signed in as ${result.account.name}.` + (result.notice ? ` ${result.notice}` : '');
       } catch (error) {
         message.textContent = String(error);
@@ -51,6 +57,8 @@ export async function mount(root, app) {
   h('label', { for: 'server' }, 'Server URL'), server,
   h('label', { for: 'token' }, 'Personal API token'), token,
   h('p', { class: 'hint' }, 'Create a token in PMAP under Profile → API tokens. It is stored in your system keyring.'),
+  h('label', { for: 'ca-file' }, 'Company CA certificate (optional)'), caFile,
+  h('p', { class: 'hint' }, 'A PEM file, trusted on top of the system store, if your PMAP sits behind a company certificate authority.'),
   others, submit, message);
   root.append(h('div', { class: 'toolbar' }, h('h1', {}, 'Sign in')), form);
   (app.status?.account ? token : server).focus();

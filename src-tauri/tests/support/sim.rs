@@ -14,17 +14,36 @@ pub struct Sim {
 
 impl Sim {
     pub async fn start() -> Sim {
-        let running = pmap_sim::start(SimConfig {
+        Sim::start_with(SimConfig {
             control: true,
             ..SimConfig::default()
         })
         .await
-        .expect("start the simulator");
+    }
+
+    /// Serving https with a certificate from its own CA (`running.ca_pem()`).
+    pub async fn start_tls() -> Sim {
+        Sim::start_with(SimConfig {
+            control: true,
+            tls: Some(pmap_sim::TlsConfig::default()),
+            ..SimConfig::default()
+        })
+        .await
+    }
+
+    async fn start_with(config: SimConfig) -> Sim {
+        let running = pmap_sim::start(config).await.expect("start the simulator");
         let url = running.url();
+        // The test's own calls trust the sim's CA, when it has one.
+        let mut http = reqwest::Client::builder();
+        if let Some(pem) = running.ca_pem() {
+            let ca = reqwest::Certificate::from_pem(pem.as_bytes()).expect("the sim's CA");
+            http = http.add_root_certificate(ca);
+        }
         Sim {
             running,
             url,
-            http: reqwest::Client::new(),
+            http: http.build().expect("HTTP client"),
         }
     }
 
