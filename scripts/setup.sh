@@ -9,6 +9,8 @@ packages=(dbus gnome-keyring libsecret-tools)
 # X server, notification daemon, WebDriver for the webview.
 packages+=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   pkg-config xvfb xauth dunst dbus-x11 webkit2gtk-driver)
+# The validators the desktop entry and AppStream metainfo must pass.
+packages+=(desktop-file-utils appstream)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -20,7 +20,8 @@
 //! Modules depend one way, so each can be read knowing only what is below
 //! it; `tests/layering.rs` fails if a cycle comes back.
 //!
-//! 1. The low layer imports no feature: `cli` (the arguments), `error`,
+//! 1. The low layer imports no feature: `cli` (the arguments),
+//!    `desktop_entry` (the id the desktop files the app under), `error`,
 //!    `models` (what the webview receives), `status` (the snapshot the
 //!    tray and the window show), `memory`, and `state`, which owns the
 //!    shared state and reaches it from any `AppHandle` through the
@@ -39,6 +40,7 @@ mod calendar_file;
 mod cli;
 mod commands;
 mod demo;
+mod desktop_entry;
 mod error;
 mod links;
 mod memory;
@@ -59,6 +61,8 @@ use clap::Parser;
 use companion_core::preferences::SeenTypes;
 use companion_core::store::{Config, Paths, json_file};
 use tauri::{Manager, RunEvent};
+
+pub use desktop_entry::DESKTOP_ID;
 
 use cli::{Args, View};
 use notify::Notifier;

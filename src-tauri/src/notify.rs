@@ -29,6 +29,7 @@ use zbus::zvariant::Value;
 use zbus::{Connection, MatchRule, Message, MessageStream};
 
 use crate::cli::View;
+use crate::desktop_entry::DESKTOP_ID;
 use crate::state::{AppState, lock};
 use crate::window;
 
@@ -115,7 +116,7 @@ pub fn build(
     let urgency: u8 = if popup.urgent { 2 } else { 1 };
     let mut hints = HashMap::from([
         ("urgency", Value::from(urgency)),
-        ("desktop-entry", Value::from("pmap-companion")),
+        ("desktop-entry", Value::from(DESKTOP_ID)),
     ]);
     match sound.filter(|_| popup.sound) {
         Some(name) => {
