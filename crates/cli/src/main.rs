@@ -9,9 +9,10 @@ mod commands;
 mod context;
 mod output;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::output::{Format, FormatArg};
 
@@ -56,6 +57,12 @@ enum Command {
 fn main() -> ExitCode {
     // First, while the process has one thread: no child inherits the token.
     companion_core::store::take_token_from_env();
+    if let Some(dir) = assets_dir() {
+        return commands::assets::run(Cli::command(), &dir).unwrap_or_else(|error| {
+            output::error(&format!("pmap-cli: {error:#}"));
+            ExitCode::FAILURE
+        });
+    }
     let cli = Cli::parse();
     init_logging();
     // One thread is plenty for one stream and a few REST calls, and it
@@ -110,6 +117,18 @@ async fn run_plain(
         Command::Prefs(command) => commands::prefs::run(server, format, command).await,
         Command::Doctor(args) => commands::doctor::run(server, format, args).await,
     }
+}
+
+/// `pmap-cli generate-assets DIR`, the packaging step that writes the man
+/// pages and completions. It is read before clap and is not in [`Cli`]:
+/// clap's completion generators list even hidden subcommands, and users
+/// should not be offered this one.
+fn assets_dir() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    if args.next()? != "generate-assets" {
+        return None;
+    }
+    args.next().map(PathBuf::from)
 }
 
 /// The command that cures a core error, where one does. The core's own

@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+pub mod assets;
 pub mod calendar;
 pub mod doctor;
 pub mod inbox;
