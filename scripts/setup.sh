@@ -11,8 +11,9 @@ packages+=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxd
   pkg-config xvfb xauth dunst dbus-x11 webkit2gtk-driver)
 # The validators the desktop entry and AppStream metainfo must pass.
 packages+=(desktop-file-utils appstream)
-# groff renders the CLI's generated man pages in its test.
-packages+=(groff-base)
+# groff renders the CLI's generated man pages in its test; xdotool reads
+# the tray app's windows (mapped? titled?) in its tests.
+packages+=(groff-base xdotool)
 
 missing=()
 for p in "${packages[@]}"; do

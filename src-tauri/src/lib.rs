@@ -28,12 +28,13 @@
 //!    `AppState` trait (`app.shared()`, `app.status()`,
 //!    `app.update(|s| ..)`, `app.act(action)`).
 //! 2. Features use the low layer and only features listed before them:
-//!    `links`, `window`, `autostart`, `demo`, `notify`, `sink`, `session`,
-//!    `signin`, `tray`, `commands`.
+//!    `links`, `window`, `autostart`, `demo`, `dock`, `notify`, `sink`,
+//!    `session`, `signin`, `tray`, `commands`.
 //! 3. This file wires them together and nothing imports it: it manages
-//!    the state and the notifier, hands the tray's `refresh` to the state
-//!    as the hook every status change calls, registers the commands, and
-//!    runs the event loop. `main.rs` only calls [`run`].
+//!    the state, the notifier and the dock, hands [`redraw`] (the tray,
+//!    the dock badge, the window title) to the state as the hook every
+//!    status change calls, registers the commands, and runs the event
+//!    loop. `main.rs` only calls [`run`].
 
 mod autostart;
 mod calendar_file;
@@ -41,6 +42,7 @@ mod cli;
 mod commands;
 mod demo;
 mod desktop_entry;
+mod dock;
 mod error;
 mod links;
 mod memory;
@@ -65,6 +67,7 @@ use tauri::{Manager, RunEvent};
 pub use desktop_entry::DESKTOP_ID;
 
 use cli::{Args, View};
+use dock::Dock;
 use notify::Notifier;
 use state::{AppState, Shared};
 use status::Status;
@@ -84,6 +87,14 @@ pub fn run() -> ExitCode {
         .with_ansi(false)
         .init();
     build_and_run(args)
+}
+
+/// Brings everything that shows the status in line with it: the tray,
+/// the dock badge and the window title.
+fn redraw(app: &tauri::AppHandle, status: &Status) {
+    tray::refresh(app, status);
+    dock::refresh(app, status);
+    window::retitle(app, status);
 }
 
 /// Builds the Tauri app (shared state, plugins, the tray, commands) and
@@ -113,6 +124,7 @@ fn build_and_run(args: Args) -> ExitCode {
         .setup(move |app| {
             let handle = app.handle().clone();
             app.manage(Notifier::start(handle.clone()));
+            app.manage(Dock::start());
             app.manage(Shared {
                 args,
                 paths,
@@ -121,12 +133,22 @@ fn build_and_run(args: Args) -> ExitCode {
                 session: Mutex::new(None),
                 seen_types: Mutex::new(SeenTypes::default()),
                 desktop_inhibited: Default::default(),
-                redraw: tray::refresh,
+                redraw,
             });
             tray::build(&handle, &handle.status())?;
+            // The tray item is built anyway: a panel that comes later
+            // (a GNOME extension turned on) still finds it.
+            let tray_shown = tray::host::present();
+            if !tray_shown {
+                tracing::info!(
+                    "no StatusNotifierWatcher on the session bus: no tray; opening the window"
+                );
+            }
             tauri::async_runtime::spawn(session::start_at_launch(handle.clone()));
-            if let Some(view) = open_at_start {
-                window::open(&handle, view);
+            match open_at_start {
+                Some(view) => window::open(&handle, view),
+                None if !tray_shown => window::open(&handle, View::Inbox),
+                None => {}
             }
             Ok(())
         })

@@ -113,6 +113,7 @@ pub fn start(app: &AppHandle, session: Session, token_saved: bool) {
         });
         s.connection = ConnectionState::Connecting;
         s.unread = None;
+        s.attention = false;
         s.pause = Pause::No;
     });
     tracing::info!(server = %server, user = %me.id, "signed in");

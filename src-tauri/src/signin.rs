@@ -104,6 +104,7 @@ pub async fn sign_out(app: &AppHandle) {
         s.account = None;
         s.connection = ConnectionState::SignedOut;
         s.unread = None;
+        s.attention = false;
         s.notice = notice;
     });
 }

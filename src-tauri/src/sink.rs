@@ -62,11 +62,19 @@ impl EffectSink for AppSink {
 
     fn apply(&mut self, effect: &Effect) {
         match effect {
-            Effect::Notify(popup) => self.app.state::<Notifier>().show(popup),
+            Effect::Notify(popup) => {
+                // A critical or urgent inbox row, not a reminder: reading
+                // everything is what ends the call for attention.
+                let unread_row = popup.notification_id.is_some();
+                if popup.urgent && unread_row && !self.app.status().attention {
+                    self.app.update(|s| s.attention = true);
+                }
+                self.app.state::<Notifier>().show(popup);
+            }
             // The pop-up carries the sound as a `sound-name` hint, so the
             // notification server plays it with the desktop's sound theme.
             Effect::PlaySound { event_type } => tracing::debug!(event_type, "sound"),
-            Effect::SetBadge(unread) => self.app.update(|s| s.unread = Some(*unread)),
+            Effect::SetBadge(unread) => self.app.update(|s| s.set_unread(*unread)),
             Effect::SetSnoozed(count) => self.app.update(|s| s.snoozed = *count),
             Effect::SetConnection(state) => {
                 self.app.update(|s| s.record_connection(state, Utc::now()))

@@ -2,9 +2,9 @@
 //! to reach it from an [`AppHandle`] ([`AppState`]).
 //!
 //! This module sits at the bottom of the crate: it imports no feature
-//! module, so every feature can use it without a cycle. The one thing a
-//! status change must reach above it (the tray) is handed in by `lib.rs`
-//! as [`Shared::redraw`].
+//! module, so every feature can use it without a cycle. What a status
+//! change must reach above it (the tray, the dock badge, the window
+//! title) is handed in by `lib.rs` as [`Shared::redraw`].
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -33,8 +33,9 @@ pub struct Shared {
     /// The notification server's do-not-disturb (`Inhibited`), as last
     /// read; handed to each session's engine.
     pub desktop_inhibited: std::sync::atomic::AtomicBool,
-    /// Brings the tray in line with a new status. `lib.rs` wires the
-    /// tray's `refresh` here, so this module need not import the tray.
+    /// Brings the tray, the dock badge and the window title in line with
+    /// a new status. `lib.rs` wires it, so this module need not import
+    /// them.
     pub redraw: fn(&AppHandle, &Status),
 }
 

@@ -63,6 +63,10 @@ pub struct Status {
     pub account: Option<Account>,
     pub connection: ConnectionState,
     pub unread: Option<u64>,
+    /// A pop-up about a critical or urgent inbox row was shown since the
+    /// unread count was last zero: the dock badge asks for attention
+    /// until all is read.
+    pub attention: bool,
     pub pause: Pause,
     pub last_event_at: Option<DateTime<Utc>>,
     pub reconnects: VecDeque<Reconnect>,
@@ -84,6 +88,7 @@ impl Status {
             account: None,
             connection: ConnectionState::SignedOut,
             unread: None,
+            attention: false,
             pause: Pause::No,
             last_event_at: None,
             reconnects: VecDeque::new(),
@@ -105,6 +110,23 @@ impl Status {
 
     pub fn signed_in(&self) -> bool {
         self.account.is_some() && self.connection != ConnectionState::SignedOut
+    }
+
+    /// The server's unread count; reading everything ends the call for
+    /// attention.
+    pub fn set_unread(&mut self, unread: u64) {
+        self.unread = Some(unread);
+        if unread == 0 {
+            self.attention = false;
+        }
+    }
+
+    /// The window's title: with no tray it is where the count shows.
+    pub fn window_title(&self) -> String {
+        match self.unread.filter(|n| *n > 0) {
+            Some(unread) => format!("PMAP Companion ({unread} unread)"),
+            None => "PMAP Companion".to_owned(),
+        }
     }
 
     pub fn record_connection(&mut self, state: &ConnectionState, now: DateTime<Utc>) {
@@ -205,6 +227,27 @@ mod tests {
         assert!(status.state_text().ends_with("paused"));
         status.connection = ConnectionState::Offline;
         assert_eq!(status.state_text(), "Offline (no network), paused");
+    }
+
+    #[test]
+    fn the_window_title_carries_the_unread_count() {
+        let mut status = Status::new(false);
+        assert_eq!(status.window_title(), "PMAP Companion");
+        status.set_unread(7);
+        assert_eq!(status.window_title(), "PMAP Companion (7 unread)");
+        status.set_unread(0);
+        assert_eq!(status.window_title(), "PMAP Companion");
+    }
+
+    #[test]
+    fn attention_lasts_until_everything_is_read() {
+        let mut status = Status::new(false);
+        status.set_unread(3);
+        status.attention = true;
+        status.set_unread(2);
+        assert!(status.attention, "one row read, others still unread");
+        status.set_unread(0);
+        assert!(!status.attention);
     }
 
     #[test]

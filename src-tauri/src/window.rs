@@ -1,9 +1,13 @@
 //! The one window, created on demand and destroyed when closed, so an idle
-//! tray holds no webview (WebKit's web process exits with it).
+//! tray holds no webview (WebKit's web process exits with it). Its title
+//! carries the unread count, which is where a desktop without a tray
+//! shows it (in the window list and the dock's tooltip).
 
 use tauri::{AppHandle, Emitter, Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use crate::cli::View;
+use crate::state::AppState;
+use crate::status::Status;
 
 pub const LABEL: &str = "main";
 
@@ -25,12 +29,22 @@ pub fn open(app: &AppHandle, view: View) {
             }
             stays
         })
-        .title("PMAP Companion")
+        .title(app.status().window_title())
         .inner_size(960.0, 680.0)
         .min_inner_size(480.0, 400.0)
         .build();
     if let Err(error) = built {
         tracing::error!(%error, "could not open the window");
+    }
+}
+
+/// Brings the open window's title in line with `status`.
+pub fn retitle(app: &AppHandle, status: &Status) {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        let title = status.window_title();
+        if window.title().ok().as_deref() != Some(title.as_str()) {
+            let _ = window.set_title(&title);
+        }
     }
 }
 

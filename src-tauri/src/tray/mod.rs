@@ -3,9 +3,11 @@
 //! On Linux the icon is a StatusNotifierItem (libayatana-appindicator) and
 //! the menu is exported over `com.canonical.dbusmenu`. AppIndicator has no
 //! tooltip, so the tooltip's text (state, server, last event) is also the
-//! menu's first, disabled line, where every desktop shows it.
+//! menu's first, disabled line, where every desktop shows it. `host`
+//! tells whether any panel shows the item at all.
 
 mod badge;
+pub mod host;
 mod look;
 mod menu;
 

@@ -4,9 +4,11 @@
 
 pub mod app;
 pub mod desktop;
+pub mod dock;
 pub mod files;
 pub mod notifications;
 pub mod rig;
 pub mod sim;
 pub mod tray;
 pub mod webdriver;
+pub mod windows;

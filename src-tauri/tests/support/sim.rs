@@ -80,6 +80,19 @@ impl Sim {
             .expect("unread")
     }
 
+    /// Marks everything read for the token's user, as another client of
+    /// the same account would; the stream announces it.
+    pub async fn read_all(&self, token: &str) {
+        self.http
+            .post(format!("{}/api/v1/notifications/read-all", self.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("POST read-all")
+            .error_for_status()
+            .expect("read-all status");
+    }
+
     /// Creates one inbox row for `user`, announced on the stream with
     /// `notification_created`; returns the row.
     pub async fn inbox_row(
