@@ -16,7 +16,14 @@ pub struct App {
 
 impl App {
     pub fn launch(desktop: &Desktop, server: &str, token: Option<&str>, args: &[&str]) -> App {
-        let log = desktop.path("app.log");
+        // A second launch on the same desktop logs beside the first.
+        let log = (1..)
+            .map(|n| match n {
+                1 => desktop.path("app.log"),
+                n => desktop.path(&format!("app-{n}.log")),
+            })
+            .find(|path| !path.exists())
+            .expect("a free log name");
         let file = std::fs::File::create(&log).expect("log file");
         let mut command = desktop.command(BIN);
         command
@@ -36,6 +43,11 @@ impl App {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// The exit status, once the process has exited.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().expect("wait on pmap-companion")
     }
 
     pub fn log_text(&self) -> String {

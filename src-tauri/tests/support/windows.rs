@@ -7,12 +7,18 @@ use std::process::Stdio;
 
 use super::desktop::Desktop;
 
-/// The titles of the viewable windows on the desktop's display.
+/// The titles of the app's viewable windows on the desktop's display
+/// (its title starts with the app's name; dunst's pop-ups are windows
+/// too).
 pub fn visible_titles(desktop: &Desktop) -> Vec<String> {
-    xdotool(desktop, &["search", "--onlyvisible", "--name", "."])
-        .lines()
-        .map(|id| xdotool(desktop, &["getwindowname", id]).trim().to_owned())
-        .collect()
+    xdotool(
+        desktop,
+        &["search", "--onlyvisible", "--name", "^PMAP Companion"],
+    )
+    .lines()
+    .map(|id| xdotool(desktop, &["getwindowname", id]).trim().to_owned())
+    .filter(|title| title.starts_with("PMAP Companion"))
+    .collect()
 }
 
 /// Waits until a viewable window is titled exactly `title`.

@@ -1,0 +1,55 @@
+//! One app per session: a second launch (the menu entry clicked again, a
+//! second autostart) hands over to the running app and exits, and the
+//! running app shows its window. Observed as the desktop sees it: the
+//! second process's exit, the first one's window on the X display.
+
+mod support;
+
+use support::app::App;
+use support::desktop::{Desktop, Keyring};
+use support::sim::{ANA, Sim};
+use support::tray::Panel;
+use support::windows::{visible_titles, wait_for_title};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_launch_exits_and_the_running_app_shows_its_window() {
+    let desktop = Desktop::start(Keyring::Missing);
+    let sim = Sim::start().await;
+    let mut panel = Panel::start(&desktop.bus).await;
+    let mut first = App::launch(&desktop, &sim.url, Some(ANA), &[]);
+    // Registered in the tray: the first app is set up, and holds the
+    // single-instance name on the bus.
+    let _tray = panel.item().await;
+    sim.wait_for_stream("u-ana").await;
+    assert_eq!(visible_titles(&desktop), Vec::<String>::new());
+
+    let mut second = App::launch(&desktop, &sim.url, Some(ANA), &[]);
+    let status = pmap_testkit::eventually_blocking("the second launch to exit", || second.exited());
+    assert!(
+        status.success(),
+        "the second launch failed: {status}\n{}",
+        second.log_text()
+    );
+
+    let unread = sim.unread(ANA).await;
+    wait_for_title(&desktop, &format!("PMAP Companion ({unread} unread)")).await;
+    let titles = visible_titles(&desktop);
+    assert_eq!(titles.len(), 1, "one window, the first app's: {titles:?}");
+    assert!(first.exited().is_none(), "the first app keeps running");
+    assert_eq!(
+        sim_streams(&sim).await,
+        1,
+        "one stream: the second app never connected"
+    );
+}
+
+/// How many event streams the simulator has open.
+async fn sim_streams(sim: &Sim) -> usize {
+    let stats: serde_json::Value = reqwest::get(format!("{}/_sim/stats", sim.url))
+        .await
+        .expect("stats")
+        .json()
+        .await
+        .expect("stats JSON");
+    stats["connections"].as_array().map_or(0, Vec::len)
+}
