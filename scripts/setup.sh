@@ -14,6 +14,8 @@ packages+=(desktop-file-utils appstream)
 # groff renders the CLI's generated man pages in its test; xdotool reads
 # the tray app's windows (mapped? titled?) in its tests.
 packages+=(groff-base xdotool)
+# `gio launch` starts the autostart entry as a session would, in its test.
+packages+=(libglib2.0-bin)
 
 missing=()
 for p in "${packages[@]}"; do

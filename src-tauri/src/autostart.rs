@@ -4,6 +4,8 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::desktop_entry::DESKTOP_ID;
+
 const FILE: &str = "pmap-companion.desktop";
 
 fn path() -> Option<PathBuf> {
@@ -74,7 +76,7 @@ fn entry(exe: &str) -> io::Result<String> {
     let quoted = argument.replace('\\', "\\\\");
     Ok(format!(
         "[Desktop Entry]\nType=Application\nName=PMAP Companion\n\
-         Comment=PMAP notifications in the tray\nExec=\"{quoted}\"\nIcon=pmap-companion\n\
+         Comment=PMAP notifications in the tray\nExec=\"{quoted}\"\nIcon={DESKTOP_ID}\n\
          Terminal=false\nX-GNOME-Autostart-enabled=true\n"
     ))
 }
