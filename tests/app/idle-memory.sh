@@ -5,6 +5,8 @@
 # With PMAP_OPEN_CLOSE=1 it then opens the window (a second launch, which the
 # single-instance plugin turns into "open"), waits, closes it as a window
 # manager would (WM_DELETE_WINDOW), waits SECONDS_IDLE again and re-measures.
+# A StatusNotifierWatcher stands in for the panel: without one the app
+# opens its window at start (no tray to wait in). Needs python3-gi.
 # Usage: tests/app/idle-memory.sh [seconds]   (builds the release binaries)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,6 +29,33 @@ Xvfb "$display" -nolisten tcp >/dev/null 2>&1 & pids+=($!)
 export DISPLAY=$display
 until [ -S "/tmp/.X11-unix/X${display#:}" ]; do sleep 0.1; done
 dunst >/dev/null 2>&1 & pids+=($!)
+# The panel's side of the tray: a StatusNotifierWatcher that accepts the
+# app's item (the test suite's is tests/support/tray.rs).
+/usr/bin/python3 - >/dev/null 2>&1 <<'PY' & pids+=($!)
+from gi.repository import Gio, GLib
+XML = '''<node><interface name="org.kde.StatusNotifierWatcher">
+  <method name="RegisterStatusNotifierItem"><arg type="s" direction="in"/></method>
+  <method name="RegisterStatusNotifierHost"><arg type="s" direction="in"/></method>
+  <property name="RegisteredStatusNotifierItems" type="as" access="read"/>
+  <property name="IsStatusNotifierHostRegistered" type="b" access="read"/>
+  <property name="ProtocolVersion" type="i" access="read"/>
+</interface></node>'''
+node = Gio.DBusNodeInfo.new_for_xml(XML)
+def call(conn, sender, path, iface, method, params, invocation):
+    invocation.return_value(None)
+def prop(conn, sender, path, iface, name):
+    return {"RegisteredStatusNotifierItems": GLib.Variant("as", []),
+            "IsStatusNotifierHostRegistered": GLib.Variant("b", True),
+            "ProtocolVersion": GLib.Variant("i", 0)}[name]
+def acquired(conn, name):
+    conn.register_object("/StatusNotifierWatcher", node.interfaces[0], call, prop, None)
+Gio.bus_own_name(Gio.BusType.SESSION, "org.kde.StatusNotifierWatcher",
+                 Gio.BusNameOwnerFlags.NONE, acquired, None, None)
+GLib.MainLoop().run()
+PY
+until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+  org.freedesktop.DBus.NameHasOwner string:org.kde.StatusNotifierWatcher 2>/dev/null |
+  grep -q 'boolean true'; do sleep 0.1; done
 
 "$target/release/pmap-sim" --addr 127.0.0.1:0 --scenario demo >"$work/sim.out" 2>/dev/null & pids+=($!)
 until grep -q '^listening on ' "$work/sim.out"; do sleep 0.1; done
@@ -51,7 +80,7 @@ report "no window, ${seconds} s on a live demo stream" ""
 [ -n "${PMAP_OPEN_CLOSE:-}" ] || exit 0
 
 "$target/release/pmap-companion" 2>>"$work/app.log"
-until window=$(xdotool search --name '^PMAP Companion$' 2>/dev/null); do sleep 0.5; done
+until window=$(xdotool search --name '^PMAP Companion' 2>/dev/null); do sleep 0.5; done
 sleep 15
 report "window open 15 s" ".open"
 python3 - "$window" <<'PY'
@@ -76,6 +105,6 @@ ev.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
 x.XSendEvent(d, win, 0, 0, ctypes.byref(ev))
 x.XFlush(ctypes.c_void_p(d))
 PY
-while xdotool search --name '^PMAP Companion$' >/dev/null 2>&1; do sleep 0.5; done
+while xdotool search --name '^PMAP Companion' >/dev/null 2>&1; do sleep 0.5; done
 sleep "$seconds"
 report "window opened and closed, ${seconds} s later" ".closed"
