@@ -1,7 +1,9 @@
 # PMAP Companion — the two commands a newcomer needs:
 #   make demo   runs the app against the embedded simulator (no account needed)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: demo test lint build bench setup
+#   make package       builds the .deb and .rpm (docs/packaging.md)
+#   make package-test  installs the .deb in a clean Debian 12 root (as root)
+.PHONY: demo test lint build bench setup package package-test
 
 demo:
 	@bash scripts/demo.sh
@@ -22,3 +24,9 @@ bench:
 
 setup:
 	@bash scripts/setup.sh
+
+package:
+	@bash scripts/package.sh
+
+package-test: package
+	@bash scripts/package-test.sh

@@ -3,6 +3,14 @@
 # Runs apt-get as root or through sudo; otherwise prints what to install.
 set -euo pipefail
 
+# `--packaging` (make package, make package-test) also installs Tauri's
+# bundler (the tauri CLI, from crates.io) and debootstrap; `make test`
+# needs neither.
+packaging=false
+if [ "${1:-}" = "--packaging" ]; then
+  packaging=true
+fi
+
 # Secret Service for the keyring tests, a private D-Bus session to run it in.
 packages=(dbus gnome-keyring libsecret-tools)
 # The tray app (Tauri 2 on WebKitGTK) and its headless desktop for tests:
@@ -16,6 +24,9 @@ packages+=(desktop-file-utils appstream)
 packages+=(groff-base xdotool)
 # `gio launch` starts the autostart entry as a session would, in its test.
 packages+=(libglib2.0-bin)
+if $packaging; then
+  packages+=(debootstrap)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -44,6 +55,12 @@ fi
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "setup: installing tauri-driver" >&2
   cargo install tauri-driver --locked --quiet
+fi
+
+# Tauri's bundler for the .deb and .rpm (a few minutes to build, once).
+if $packaging && ! cargo tauri --version >/dev/null 2>&1; then
+  echo "setup: installing tauri-cli (a few minutes, once)" >&2
+  cargo install tauri-cli --locked --version '^2' --quiet
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -136,6 +136,25 @@ fn the_desktop_entry_is_the_one_the_app_names_and_starts_the_app() {
     );
 }
 
+/// The tray loads libayatana-appindicator at run time, so no linker sees
+/// it; the tauri CLI would add it for the `tray-icon` feature, but cannot
+/// see features inherited from the workspace. The config names it.
+#[test]
+fn the_packages_depend_on_the_tray_library_the_app_loads_at_run_time() {
+    let conf = tauri_conf();
+    let linux = &conf["bundle"]["linux"];
+    let depends = |format: &str| -> Vec<String> {
+        linux[format]["depends"]
+            .as_array()
+            .unwrap_or_else(|| panic!("bundle.linux.{format}.depends"))
+            .iter()
+            .filter_map(|d| d.as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(depends("deb").contains(&"libayatana-appindicator3-1".to_owned()));
+    assert!(depends("rpm").contains(&"libayatana-appindicator3.so.1()(64bit)".to_owned()));
+}
+
 #[test]
 fn the_metainfo_lists_this_version_as_its_newest_release() {
     let metainfo = read(&metainfo_file());
