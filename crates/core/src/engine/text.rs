@@ -115,14 +115,7 @@ pub(crate) fn reminder_popup(
 /// One pop-up for reminders missed while the machine slept or the app was
 /// closed; it names the first few and counts the rest.
 pub(crate) fn digest_popup(items: &[&CalendarItem], now: DateTime<Utc>) -> Popup {
-    let mut lines: Vec<String> = items
-        .iter()
-        .take(DIGEST_LINES)
-        .map(|i| reminder_line(i, now))
-        .collect();
-    if items.len() > DIGEST_LINES {
-        lines.push(format!("and {} more", items.len() - DIGEST_LINES));
-    }
+    let lines = first_lines(items, now);
     let severity = items.iter().filter_map(|i| i.severity).max();
     Popup {
         kind: PopupKind::ReminderDigest,
@@ -160,14 +153,7 @@ pub(crate) fn agenda_popup(day: &AgendaDay, now: DateTime<Utc>) -> Popup {
     }
     let mut items: Vec<&CalendarItem> = day.deadlines.iter().chain(&day.retests).copied().collect();
     items.sort_by_key(|i| i.at);
-    let mut lines: Vec<String> = items
-        .iter()
-        .take(DIGEST_LINES)
-        .map(|i| reminder_line(i, now))
-        .collect();
-    if items.len() > DIGEST_LINES {
-        lines.push(format!("and {} more", items.len() - DIGEST_LINES));
-    }
+    let lines = first_lines(&items, now);
     Popup {
         kind: PopupKind::Agenda,
         event_type: None,
@@ -213,6 +199,19 @@ pub fn next_deadline(items: &[CalendarItem], now: DateTime<Utc>) -> Option<NextD
         text: format!("Next: {title} — {when}"),
         urgent: left <= TimeDelta::hours(1),
     })
+}
+
+/// A line per item for the first few, then "and N more".
+fn first_lines(items: &[&CalendarItem], now: DateTime<Utc>) -> Vec<String> {
+    let mut lines: Vec<String> = items
+        .iter()
+        .take(DIGEST_LINES)
+        .map(|i| reminder_line(i, now))
+        .collect();
+    if items.len() > DIGEST_LINES {
+        lines.push(format!("and {} more", items.len() - DIGEST_LINES));
+    }
+    lines
 }
 
 /// "Due in 24 h: …", "Due in 45 min: …", "Due now: …", "Overdue: …".

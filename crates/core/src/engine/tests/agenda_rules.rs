@@ -76,16 +76,6 @@ fn agenda_titles(effects: &[Effect]) -> Vec<String> {
         .collect()
 }
 
-fn ticks(effects: &[Effect]) -> Vec<DateTime<Utc>> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::ScheduleTick(at) => Some(*at),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn the_agenda_comes_once_at_its_local_time_on_a_working_day() {
     let berlin = chrono_tz::Europe::Berlin;
