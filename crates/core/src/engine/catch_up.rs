@@ -71,15 +71,12 @@ impl CatchUp {
         let Some(row) = envelope.notification() else {
             return;
         };
-        let created = row
-            .get("created_at")
-            .and_then(|v| v.as_str())
-            .and_then(parse_time);
+        let created = envelope.row_created_at().and_then(parse_time);
         if let Some(created) = created {
             self.known = true;
             self.newest = self.newest.max(Some(created));
         }
-        if let Some(id) = row.get("id").and_then(|v| v.as_str()) {
+        if let Some(id) = row.id.as_str() {
             if self.live.len() == LIVE_KEPT {
                 self.live.pop_front();
             }

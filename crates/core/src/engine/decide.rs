@@ -56,7 +56,12 @@ impl Engine {
     }
 
     /// Badge and calendar follow every event, shown or not.
-    fn apply_to_counts(&mut self, envelope: &Envelope, now: DateTime<Utc>, out: &mut Vec<Effect>) {
+    fn apply_to_counts(
+        &mut self,
+        envelope: &Envelope<'_>,
+        now: DateTime<Utc>,
+        out: &mut Vec<Effect>,
+    ) {
         match envelope.event_type {
             EventType::NotificationCreated if !envelope.notification_is_read() => {
                 self.adjust_badge(Change::Increment, now, out);
@@ -83,7 +88,7 @@ impl Engine {
         }
     }
 
-    fn decide_popup(&mut self, envelope: &Envelope, now: DateTime<Utc>, out: &mut Vec<Effect>) {
+    fn decide_popup(&mut self, envelope: &Envelope<'_>, now: DateTime<Utc>, out: &mut Vec<Effect>) {
         let ty = &envelope.event_type;
         let row = *ty == EventType::NotificationCreated;
         // An inbox row goes through the cells of the type it is about.
@@ -91,9 +96,7 @@ impl Engine {
             Some(own) if row => own,
             _ => ty.clone(),
         };
-        if *ty == EventType::FindingAssigned
-            && !envelope.assignee_ids().contains(&self.config.user_id)
-        {
+        if *ty == EventType::FindingAssigned && !envelope.is_assigned_to(&self.config.user_id) {
             // Someone else's assignment: news for them, not for us.
             self.stats.suppressed_prefs += 1;
             return;
@@ -105,7 +108,7 @@ impl Engine {
         if envelope
             .company_id
             .as_ref()
-            .is_some_and(|c| self.config.prefs.muted_companies.contains(c))
+            .is_some_and(|c| self.config.prefs.muted_companies.contains(c.as_ref()))
         {
             self.stats.suppressed_muted += 1;
             return;

@@ -2,6 +2,8 @@
 //! injection in /login"); bodies give severity and company so a glance is
 //! enough to decide whether to open it.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::agenda::AgendaDay;
@@ -16,7 +18,7 @@ const DIGEST_LINES: usize = 4;
 
 /// The pop-up for one server event.
 pub(crate) fn event_popup(
-    env: &Envelope,
+    env: &Envelope<'_>,
     config: &EngineConfig,
     severity: Option<Severity>,
     sound: bool,
@@ -54,7 +56,8 @@ pub(crate) fn event_popup(
         )),
         notification_id: env
             .notification_id()
-            .filter(|_| env.event_type == EventType::NotificationCreated),
+            .filter(|_| env.event_type == EventType::NotificationCreated)
+            .map(Cow::into_owned),
         sound,
     }
 }

@@ -6,27 +6,34 @@
 //! "subject":{…},"actor":{…}|null,"data":{…}}`. The platform flattens rich to
 //! thin before bridging; we do the same so the engine sees one shape.
 
-use serde::Serialize;
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+use serde::de::{Deserialize, MapAccess};
+use serde_json::Value;
 
 use super::EventType;
+use super::payload::Payload;
+use super::wire::{Fields, Scalar, Shape, Skip};
 
-/// One event in the thin shape.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Envelope {
-    #[serde(rename = "type")]
+/// One event in the thin shape, borrowing its strings from the frame.
+///
+/// Only the payload keys the engine reads are kept (see `fields.rs` for
+/// what each means); everything else in the frame is parsed and dropped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope<'a> {
     pub event_type: EventType,
     /// `None` for broadcasts (`company_id: null`).
-    pub company_id: Option<String>,
-    pub payload: Map<String, Value>,
+    pub company_id: Option<Cow<'a, str>>,
+    pub(crate) payload: Payload<'a>,
 }
 
 /// What one `data:` line decodes to.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Decoded {
+#[allow(clippy::large_enum_variant)] // it lives on the stack; a `Box` would allocate per frame
+pub enum Decoded<'a> {
     /// The server's hello (`{"type":"ping"}`); carries nothing.
     Ping,
-    Event(Envelope),
+    Event(Envelope<'a>),
 }
 
 /// Why a frame could not be read as an event. The engine counts and skips
@@ -43,79 +50,55 @@ pub enum DecodeError {
     BadPayload,
 }
 
-impl Envelope {
-    /// Decodes one SSE `data` value, thin or rich.
-    pub fn decode(data: &str) -> Result<Decoded, DecodeError> {
-        let value: Value = serde_json::from_str(data.trim_start_matches('\u{feff}'))
+impl<'a> Envelope<'a> {
+    /// Decodes one SSE `data` value, thin or rich, in one pass over the
+    /// text and without allocating unless a string has escapes.
+    pub fn decode(data: &'a str) -> Result<Decoded<'a>, DecodeError> {
+        let mut parser = serde_json::Deserializer::from_str(data.trim_start_matches('\u{feff}'));
+        let frame = Shape::<Frame>::deserialize(&mut parser)
+            .and_then(|frame| parser.end().map(|()| frame))
             .map_err(|e| DecodeError::Json(e.to_string()))?;
-        let Value::Object(mut object) = value else {
+        let Shape::Object(frame) = frame else {
             return Err(DecodeError::NotAnObject);
         };
-        let type_name = match object.get("type") {
-            Some(Value::String(name)) if !name.is_empty() => name.clone(),
+        let type_name = match frame.type_name.as_str() {
+            Some(name) if !name.is_empty() => name,
             _ => return Err(DecodeError::MissingType),
         };
         if type_name == "ping" {
             return Ok(Decoded::Ping);
         }
-        let event_type = EventType::from_wire(&type_name);
-        let envelope = if object.contains_key("payload") {
-            Self::from_thin(event_type, &mut object)?
-        } else {
-            Self::from_rich(event_type, &mut object)
+        let event_type = EventType::from_wire(type_name);
+        let envelope = match frame.payload {
+            Shape::Absent => frame.flatten_rich(event_type),
+            Shape::Object(payload) => Envelope {
+                event_type,
+                company_id: owned_id(&frame.company_id),
+                payload,
+            },
+            Shape::Null => Envelope {
+                event_type,
+                company_id: owned_id(&frame.company_id),
+                payload: Payload::default(),
+            },
+            Shape::Other => return Err(DecodeError::BadPayload),
         };
         Ok(Decoded::Event(envelope))
     }
+}
 
-    fn from_thin(
-        event_type: EventType,
-        object: &mut Map<String, Value>,
-    ) -> Result<Self, DecodeError> {
-        let payload = match object.remove("payload") {
-            Some(Value::Object(map)) => map,
-            Some(Value::Null) | None => Map::new(),
-            Some(_) => return Err(DecodeError::BadPayload),
-        };
-        Ok(Envelope {
-            event_type,
-            company_id: string_of(object.get("company_id")),
-            payload,
-        })
-    }
-
-    /// Flattens exactly as the platform does: `tenant` → `company_id`; the
-    /// `data` keys, then `schema_version`, `correlation_id`, `timestamp`,
-    /// `subject_type/id` and `actor_type/id` into the payload. Envelope-level
-    /// metadata wins over a `data` key of the same name.
-    fn from_rich(event_type: EventType, object: &mut Map<String, Value>) -> Self {
-        let mut payload = match object.remove("data") {
-            Some(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
-        for key in ["schema_version", "correlation_id", "timestamp"] {
-            if let Some(value) = object.remove(key).filter(|v| !v.is_null()) {
-                payload.insert(key.to_owned(), value);
-            }
-        }
-        for (outer, prefix) in [("subject", "subject"), ("actor", "actor")] {
-            if let Some(Value::Object(inner)) = object.get(outer) {
-                for field in ["type", "id"] {
-                    if let Some(value) = inner.get(field).filter(|v| !v.is_null()) {
-                        payload.insert(format!("{prefix}_{field}"), value.clone());
-                    }
-                }
-            }
-        }
-        Envelope {
-            event_type,
-            company_id: string_of(object.get("tenant")),
-            payload,
-        }
+/// An id-like value kept with the frame's lifetime: borrowed when it is
+/// a plain string, owned when it was a number or had escapes.
+fn owned_id<'a>(value: &Scalar<'a>) -> Option<Cow<'a, str>> {
+    match value {
+        Scalar::Str(s) => Some(s.clone()),
+        Scalar::Num(n) => Some(Cow::Owned(n.to_string())),
+        _ => None,
     }
 }
 
-/// Reads an id-like JSON value as a string. Ids are opaque strings on the
-/// wire, but a careless producer may send a number; anything else is absent.
+/// Reads an id-like JSON value as a string (the `Value` twin of
+/// [`Scalar::id`], for the REST models).
 pub(crate) fn string_of(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::String(s) => Some(s.clone()),
@@ -124,12 +107,146 @@ pub(crate) fn string_of(value: Option<&Value>) -> Option<String> {
     }
 }
 
+/// The top level of a frame, thin and rich keys alike.
+#[derive(Default)]
+struct Frame<'a> {
+    type_name: Scalar<'a>,
+    company_id: Scalar<'a>,
+    payload: Shape<Payload<'a>>,
+    // The rich shape.
+    tenant: Scalar<'a>,
+    data: Shape<Payload<'a>>,
+    correlation_id: Scalar<'a>,
+    timestamp: Scalar<'a>,
+    subject: Shape<Party<'a>>,
+}
+
+impl<'a> Frame<'a> {
+    /// Flattens exactly as the platform does: `tenant` → `company_id`; the
+    /// `data` keys, then `correlation_id`, `timestamp` and `subject_type/id`
+    /// into the payload (`schema_version` and `actor_type/id` too, but no
+    /// one reads those). Envelope-level metadata wins over a `data` key of
+    /// the same name; a `null` one does not.
+    fn flatten_rich(self, event_type: EventType) -> Envelope<'a> {
+        let mut payload = match self.data {
+            Shape::Object(payload) => payload,
+            _ => Payload::default(),
+        };
+        let overrides = [
+            (self.correlation_id, &mut payload.correlation_id),
+            (self.timestamp, &mut payload.timestamp),
+        ];
+        for (value, slot) in overrides {
+            if value.is_some_value() {
+                *slot = value;
+            }
+        }
+        if let Shape::Object(subject) = self.subject {
+            if subject.kind.is_some_value() {
+                payload.subject_type = subject.kind;
+            }
+            if subject.id.is_some_value() {
+                payload.subject_id = subject.id;
+            }
+        }
+        Envelope {
+            event_type,
+            company_id: owned_id(&self.tenant),
+            payload,
+        }
+    }
+}
+
+enum FrameKey {
+    Type,
+    CompanyId,
+    Payload,
+    Tenant,
+    Data,
+    CorrelationId,
+    Timestamp,
+    Subject,
+    Other,
+}
+
+impl From<&str> for FrameKey {
+    fn from(key: &str) -> Self {
+        match key {
+            "type" => FrameKey::Type,
+            "company_id" => FrameKey::CompanyId,
+            "payload" => FrameKey::Payload,
+            "tenant" => FrameKey::Tenant,
+            "data" => FrameKey::Data,
+            "correlation_id" => FrameKey::CorrelationId,
+            "timestamp" => FrameKey::Timestamp,
+            "subject" => FrameKey::Subject,
+            _ => FrameKey::Other,
+        }
+    }
+}
+
+impl<'de> Fields<'de> for Frame<'de> {
+    type Key = FrameKey;
+    fn read<A: MapAccess<'de>>(&mut self, key: FrameKey, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            FrameKey::Type => self.type_name = map.next_value()?,
+            FrameKey::CompanyId => self.company_id = map.next_value()?,
+            FrameKey::Payload => self.payload = map.next_value()?,
+            FrameKey::Tenant => self.tenant = map.next_value()?,
+            FrameKey::Data => self.data = map.next_value()?,
+            FrameKey::CorrelationId => self.correlation_id = map.next_value()?,
+            FrameKey::Timestamp => self.timestamp = map.next_value()?,
+            FrameKey::Subject => self.subject = map.next_value()?,
+            FrameKey::Other => {
+                map.next_value::<Skip>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A rich envelope's `subject` (`actor` has the same shape; no one reads it).
+#[derive(Default)]
+struct Party<'a> {
+    kind: Scalar<'a>,
+    id: Scalar<'a>,
+}
+
+impl<'de> Fields<'de> for Party<'de> {
+    type Key = PartyKey;
+    fn read<A: MapAccess<'de>>(&mut self, key: PartyKey, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            PartyKey::Type => self.kind = map.next_value()?,
+            PartyKey::Id => self.id = map.next_value()?,
+            PartyKey::Other => {
+                map.next_value::<Skip>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+enum PartyKey {
+    Type,
+    Id,
+    Other,
+}
+
+impl From<&str> for PartyKey {
+    fn from(key: &str) -> Self {
+        match key {
+            "type" => PartyKey::Type,
+            "id" => PartyKey::Id,
+            _ => PartyKey::Other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn event(data: &str) -> Envelope {
+    fn event(data: &str) -> Envelope<'_> {
         match Envelope::decode(data) {
             Ok(Decoded::Event(envelope)) => envelope,
             other => panic!("expected an event, got {other:?}"),
@@ -144,7 +261,8 @@ mod tests {
         );
         assert_eq!(env.event_type, EventType::FindingAssigned);
         assert_eq!(env.company_id.as_deref(), Some("c-acme"));
-        assert_eq!(env.payload["finding_id"], json!("f-102"));
+        assert_eq!(env.subject(), Some(("finding".into(), "f-102".into())));
+        assert_eq!(env.severity(), Some(crate::event::Severity::Critical));
     }
 
     #[test]
@@ -155,21 +273,37 @@ mod tests {
                 "subject":{"type":"finding","id":"f-7"},"actor":{"type":"system","id":"sla-bot"},
                 "data":{"title":"Weak TLS","severity":"high","correlation_id":"inner"}}"#,
         );
-        let want = json!({
-            "title":"Weak TLS","severity":"high","schema_version":1,"correlation_id":"corr-1",
-            "timestamp":"2026-11-24T09:15:02.123456789Z","subject_type":"finding","subject_id":"f-7",
-            "actor_type":"system","actor_id":"sla-bot"
-        });
         assert_eq!(env.event_type, EventType::SlaBreached);
         assert_eq!(env.company_id.as_deref(), Some("c-globex"));
-        assert_eq!(Value::Object(env.payload), want);
+        assert_eq!(env.title().as_deref(), Some("Weak TLS"));
+        assert_eq!(env.severity(), Some(crate::event::Severity::High));
+        assert_eq!(
+            env.correlation_id().as_deref(),
+            Some("corr-1"),
+            "envelope wins"
+        );
+        assert_eq!(
+            env.timestamp().as_deref(),
+            Some("2026-11-24T09:15:02.123456789Z")
+        );
+        assert_eq!(env.subject(), Some(("finding".into(), "f-7".into())));
+    }
+
+    #[test]
+    fn rich_metadata_that_is_null_leaves_the_data_key() {
+        let env = event(
+            r#"{"type":"sla_breached","correlation_id":null,"subject":{"type":null,"id":"f-8"},
+                "data":{"correlation_id":"inner","subject_type":"scan","title":"T"}}"#,
+        );
+        assert_eq!(env.correlation_id().as_deref(), Some("inner"));
+        assert_eq!(env.subject(), Some(("scan".into(), "f-8".into())));
     }
 
     #[test]
     fn rich_payload_with_null_actor_and_tenant_is_a_broadcast() {
         let env = event(r#"{"type":"findings_archived","tenant":null,"actor":null,"data":{}}"#);
         assert_eq!(env.company_id, None);
-        assert!(!env.payload.contains_key("actor_type"));
+        assert_eq!(env.subject(), None);
     }
 
     #[test]

@@ -2,35 +2,41 @@
 //!
 //! Payloads are producer-defined JSON; every accessor returns `None` (or an
 //! empty list) for a missing or mistyped field rather than failing, because a
-//! half-understood event is still worth showing.
+//! half-understood event is still worth showing. The ones the engine calls
+//! for every frame borrow from it; the ones only a pop-up needs may allocate.
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 
-use super::envelope::string_of;
-use super::subject::{canonical_subject_type, subject_from_ids};
+use super::payload::{Row, RowData};
+use super::subject::{canonical_subject_type, subject_from_slots};
+use super::wire::Scalar;
 use super::{Envelope, EventType, Severity};
 
-impl Envelope {
+impl<'a> Envelope<'a> {
     /// The inbox row of a `notification_created` event.
-    pub fn notification(&self) -> Option<&Map<String, Value>> {
+    pub(crate) fn notification(&self) -> Option<&Row<'a>> {
         if self.event_type != EventType::NotificationCreated {
             return None;
         }
-        self.payload.get("notification")?.as_object()
+        self.payload.notification.object()
     }
 
     /// The inbox row's `data` object (`finding_id`, `severity`, …).
-    fn notification_data(&self) -> Option<&Map<String, Value>> {
-        self.notification()?.get("data")?.as_object()
+    fn notification_data(&self) -> Option<&RowData<'a>> {
+        self.notification()?.data.object()
     }
 
     /// `payload.severity`; for `notification_created` the row's
-    /// `data.severity`. Unknown strings count as no severity.
+    /// `data.severity` when the row names one (even as `null`). Unknown
+    /// strings count as no severity.
     pub fn severity(&self) -> Option<Severity> {
-        let from_row = self.notification_data().and_then(|d| d.get("severity"));
+        let from_row = self
+            .notification_data()
+            .map(|d| &d.severity)
+            .filter(|s| s.is_present());
         from_row
-            .or_else(|| self.payload.get("severity"))
-            .and_then(Value::as_str)
+            .unwrap_or(&self.payload.severity)
+            .as_str()
             .and_then(Severity::parse)
     }
 
@@ -38,82 +44,111 @@ impl Envelope {
     /// form (`finding`, `scan`, `approval`, `report`, `project`, `asset`) so a
     /// notification and the domain event it describes compare equal.
     pub fn subject(&self) -> Option<(String, String)> {
-        if let Some(data) = self.notification_data() {
-            return subject_from_ids(data);
-        }
-        let explicit_type = string_of(self.payload.get("subject_type"));
-        let explicit_id = string_of(self.payload.get("subject_id"));
-        if let (Some(ty), Some(id)) = (explicit_type, explicit_id) {
-            return Some((canonical_subject_type(&ty), id));
-        }
-        subject_from_ids(&self.payload)
+        self.subject_parts()
+            .map(|(ty, id)| (canonical_subject_type(&ty), id.into_owned()))
     }
 
-    pub fn correlation_id(&self) -> Option<String> {
-        string_of(self.payload.get("correlation_id"))
+    /// The subject's id alone, borrowed (dedup needs no more).
+    pub(crate) fn subject_id(&self) -> Option<Cow<'_, str>> {
+        self.subject_parts().map(|(_, id)| id)
+    }
+
+    /// The subject as found: its type not yet canonical, both borrowed.
+    fn subject_parts(&self) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
+        if let Some(data) = self.notification_data() {
+            return subject_from_slots(&data.ids).map(|(ty, id)| (Cow::Borrowed(ty), id));
+        }
+        let payload = &self.payload;
+        if let (Some(ty), Some(id)) = (payload.subject_type.id(), payload.subject_id.id()) {
+            return Some((ty, id));
+        }
+        subject_from_slots(&payload.ids).map(|(ty, id)| (Cow::Borrowed(ty), id))
+    }
+
+    pub fn correlation_id(&self) -> Option<Cow<'_, str>> {
+        self.payload.correlation_id.id()
     }
 
     /// The producer's timestamp, as sent (used only as an identity fallback).
-    pub fn timestamp(&self) -> Option<String> {
-        string_of(self.payload.get("timestamp"))
+    pub fn timestamp(&self) -> Option<Cow<'_, str>> {
+        self.payload.timestamp.id()
     }
 
     /// The owner of a `notification_*` event.
-    pub fn user_id(&self) -> Option<String> {
-        string_of(self.payload.get("user_id"))
-            .or_else(|| string_of(self.notification()?.get("user_id")))
+    pub fn user_id(&self) -> Option<Cow<'_, str>> {
+        self.payload
+            .user_id
+            .id()
+            .or_else(|| self.notification()?.user_id.id())
     }
 
     /// `payload.title` (or `name`); for `notification_created` the row title.
     pub fn title(&self) -> Option<String> {
-        let source = self.notification().unwrap_or(&self.payload);
-        ["title", "name"]
+        let (title, name) = match self.notification() {
+            Some(row) => (&row.title, &row.name),
+            None => (&self.payload.title, &self.payload.name),
+        };
+        [title, name]
             .into_iter()
-            .find_map(|key| string_of(source.get(key)))
+            .find_map(Scalar::id)
             .filter(|t| !t.trim().is_empty())
+            .map(Cow::into_owned)
     }
 
     /// The inbox row's body text, if any.
     pub fn body(&self) -> Option<String> {
-        string_of(self.notification()?.get("body")).filter(|b| !b.trim().is_empty())
+        let body = self.notification()?.body.id()?;
+        (!body.trim().is_empty()).then(|| body.into_owned())
     }
 
     /// The row id (`notification_created`) or `notification_id` (`notification_read`).
-    pub fn notification_id(&self) -> Option<String> {
+    pub fn notification_id(&self) -> Option<Cow<'_, str>> {
         match self.notification() {
-            Some(row) => string_of(row.get("id")),
-            None => string_of(self.payload.get("notification_id")),
+            Some(row) => row.id.id(),
+            None => self.payload.notification_id.id(),
         }
     }
 
     /// Whether a created inbox row arrived already read (`read: true`).
     pub fn notification_is_read(&self) -> bool {
         self.notification()
-            .and_then(|row| row.get("read"))
-            .and_then(Value::as_bool)
+            .and_then(|row| row.read.as_bool())
             .unwrap_or(false)
     }
 
     /// The type an inbox row (`notification_created`) is about: the row's
     /// own `event_type`, when it has one.
     pub fn row_event_type(&self) -> Option<EventType> {
-        string_of(self.notification()?.get("event_type"))
+        self.notification()?
+            .event_type
+            .id()
             .filter(|t| !t.is_empty())
             .map(|t| EventType::from_wire(&t))
     }
 
+    /// When the inbox row was created (`created_at`, as the server wrote it).
+    pub(crate) fn row_created_at(&self) -> Option<&str> {
+        self.notification()?.created_at.as_str()
+    }
+
     /// Who did it (`payload.actor_id`).
-    pub fn actor_id(&self) -> Option<String> {
-        string_of(self.payload.get("actor_id"))
+    pub fn actor_id(&self) -> Option<Cow<'_, str>> {
+        self.payload.actor_id.id()
     }
 
     /// `payload.assignee_ids` (or a single `assignee_id`).
-    pub fn assignee_ids(&self) -> Vec<String> {
-        match self.payload.get("assignee_ids") {
-            Some(Value::Array(ids)) => ids.iter().filter_map(|v| string_of(Some(v))).collect(),
-            _ => string_of(self.payload.get("assignee_id"))
-                .into_iter()
-                .collect(),
+    pub fn assignee_ids(&self) -> Vec<Cow<'_, str>> {
+        match &self.payload.assignee_ids {
+            super::wire::List::Items(ids) => ids.iter().filter_map(Scalar::id).collect(),
+            super::wire::List::NotAList => self.payload.assignee_id.id().into_iter().collect(),
+        }
+    }
+
+    /// Whether `user` is among the assignees, without building the list.
+    pub(crate) fn is_assigned_to(&self, user: &str) -> bool {
+        match &self.payload.assignee_ids {
+            super::wire::List::Items(ids) => ids.iter().any(|id| id.id().as_deref() == Some(user)),
+            super::wire::List::NotAList => self.payload.assignee_id.id().as_deref() == Some(user),
         }
     }
 }
@@ -123,19 +158,20 @@ mod tests {
     use super::super::Decoded;
     use super::*;
 
-    fn event(data: &str) -> Envelope {
+    fn event(data: &str) -> Envelope<'_> {
         match Envelope::decode(data) {
             Ok(Decoded::Event(envelope)) => envelope,
             other => panic!("expected an event, got {other:?}"),
         }
     }
 
-    fn created(data: &str) -> Envelope {
-        event(&format!(
+    fn created(data: &str) -> Envelope<'static> {
+        let frame = format!(
             r#"{{"type":"notification_created","company_id":"c-acme","payload":{{"user_id":"u-ana",
                "notification":{{"id":"n-1","user_id":"u-ana","type":"alert","event_type":"sla_breached",
                "title":"SLA breached: Weak TLS","body":"Fix by Friday","data":{data},"read":false}}}}}}"#
-        ))
+        );
+        event(frame.leak())
     }
 
     #[test]
@@ -188,9 +224,8 @@ mod tests {
             (r#"{"title":"nothing"}"#, None),
         ];
         for (payload, want) in cases {
-            let env = event(&format!(
-                r#"{{"type":"finding_updated","payload":{payload}}}"#
-            ));
+            let frame = format!(r#"{{"type":"finding_updated","payload":{payload}}}"#);
+            let env = event(&frame);
             let want = want.map(|(t, i)| (t.to_owned(), i.to_owned()));
             assert_eq!(env.subject(), want, "{payload}");
         }

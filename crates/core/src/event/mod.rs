@@ -5,11 +5,15 @@
 //! types are shared by the engine, the shell and the CLI.
 
 mod calendar;
+#[cfg(test)]
+mod decode_tests;
 mod envelope;
 mod event_type;
 mod fields;
+mod payload;
 mod severity;
 mod subject;
+mod wire;
 
 pub use calendar::{CalendarItem, CalendarKind, CalendarPage};
 pub use envelope::{DecodeError, Decoded, Envelope};

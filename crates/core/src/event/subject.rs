@@ -10,9 +10,12 @@
 //! one percent-encoded path segment, so an id such as `../admin` or `x?y#z`
 //! cannot point anywhere but the intended page.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::envelope::string_of;
+use super::wire::Scalar;
 
 /// One kind of subject, as PROTOCOL.md names it.
 struct SubjectKind {
@@ -26,8 +29,11 @@ struct SubjectKind {
     aliases: &'static [&'static str],
 }
 
+/// How many kinds of subject there are (and id keys a payload may carry).
+pub(crate) const ID_KEYS: usize = 6;
+
 /// In order of preference when a payload names several ids.
-const SUBJECTS: [SubjectKind; 6] = [
+const SUBJECTS: [SubjectKind; ID_KEYS] = [
     SubjectKind {
         name: "finding",
         id_key: "finding_id",
@@ -81,6 +87,23 @@ pub(crate) fn subject_from_ids(map: &Map<String, Value>) -> Option<(String, Stri
     SUBJECTS
         .iter()
         .find_map(|kind| string_of(map.get(kind.id_key)).map(|id| (kind.name.to_owned(), id)))
+}
+
+/// Which of [`ID_KEYS`] slots an id key (`"scan_id"`) fills, in the
+/// table's order of preference.
+pub(crate) fn id_slot(key: &str) -> Option<usize> {
+    SUBJECTS.iter().position(|kind| kind.id_key == key)
+}
+
+/// `(type, id)` from the first id slot a decoded payload or row `data`
+/// fills (the slots follow [`id_slot`]); borrowed, for the hot path.
+pub(crate) fn subject_from_slots<'s>(
+    ids: &'s [Scalar<'_>; ID_KEYS],
+) -> Option<(&'static str, Cow<'s, str>)> {
+    SUBJECTS
+        .iter()
+        .zip(ids)
+        .find_map(|(kind, value)| value.id().map(|id| (kind.name, id)))
 }
 
 /// Maps the spellings producers use onto one name per kind of thing; a type

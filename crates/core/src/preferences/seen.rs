@@ -3,8 +3,6 @@
 
 use std::collections::VecDeque;
 
-use serde_json::Value;
-
 use crate::event::{Envelope, EventType};
 
 /// How many names are kept: a server that invents a name per event cannot
@@ -35,11 +33,10 @@ impl SeenTypes {
     /// `notification_created` the inbox row's `event_type` (approvals and
     /// escalations reach a client only that way).
     /// Returns the ones not seen before.
-    pub fn record_envelope(&mut self, envelope: &Envelope) -> Vec<EventType> {
+    pub fn record_envelope(&mut self, envelope: &Envelope<'_>) -> Vec<EventType> {
         let row_type = envelope
             .notification()
-            .and_then(|row| row.get("event_type"))
-            .and_then(Value::as_str)
+            .and_then(|row| row.event_type.as_str())
             .filter(|name| !name.is_empty())
             .map(EventType::from_wire);
         std::iter::once(envelope.event_type.clone())

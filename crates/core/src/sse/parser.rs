@@ -8,6 +8,8 @@
 //! or broken server cannot make the client buffer without bound.
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
+/// A line buffer grown past this by a big frame is freed, not kept.
+const KEPT_LINE_CAPACITY: usize = 64 * 1024;
 
 /// One thing the stream said.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,7 +133,9 @@ impl Parser {
             self.skipping_line = false;
             return;
         }
-        let raw = std::mem::take(&mut self.line);
+        // Taken and given back, so the line buffer is allocated once per
+        // stream rather than once per line (unless a big frame grew it).
+        let mut raw = std::mem::take(&mut self.line);
         let line = String::from_utf8_lossy(&raw);
         if line.is_empty() {
             self.dispatch(out);
@@ -147,6 +151,11 @@ impl Parser {
                 None => (&line[..], ""),
             };
             self.field(field, value, out);
+        }
+        drop(line);
+        if raw.capacity() <= KEPT_LINE_CAPACITY {
+            raw.clear();
+            self.line = raw;
         }
     }
 
@@ -173,6 +182,8 @@ impl Parser {
             self.data = String::new();
             return;
         }
+        // Room for the value and its LF at once: one allocation per message.
+        self.data.reserve(value.len() + 1);
         self.data.push_str(value);
         self.data.push('\n');
     }
