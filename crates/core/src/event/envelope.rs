@@ -8,12 +8,12 @@
 
 use std::borrow::Cow;
 
-use serde::de::{Deserialize, MapAccess};
+use serde::de::{DeserializeSeed, MapAccess};
 use serde_json::Value;
 
 use super::EventType;
 use super::payload::Payload;
-use super::wire::{Fields, Scalar, Shape, Skip};
+use super::wire::{Fields, Scalar, Shape, ShapeSeed, Skip};
 
 /// One event in the thin shape, borrowing its strings from the frame.
 ///
@@ -55,10 +55,12 @@ impl<'a> Envelope<'a> {
     /// text and without allocating unless a string has escapes.
     pub fn decode(data: &'a str) -> Result<Decoded<'a>, DecodeError> {
         let mut parser = serde_json::Deserializer::from_str(data.trim_start_matches('\u{feff}'));
-        let frame = Shape::<Frame>::deserialize(&mut parser)
-            .and_then(|frame| parser.end().map(|()| frame))
+        let mut frame = Shape::<Frame>::Absent;
+        ShapeSeed(&mut frame)
+            .deserialize(&mut parser)
+            .and_then(|()| parser.end())
             .map_err(|e| DecodeError::Json(e.to_string()))?;
-        let Shape::Object(frame) = frame else {
+        let Shape::Object(frame) = &mut frame else {
             return Err(DecodeError::NotAnObject);
         };
         let type_name = match frame.type_name.as_str() {
@@ -69,21 +71,19 @@ impl<'a> Envelope<'a> {
             return Ok(Decoded::Ping);
         }
         let event_type = EventType::from_wire(type_name);
-        let envelope = match frame.payload {
-            Shape::Absent => frame.flatten_rich(event_type),
-            Shape::Object(payload) => Envelope {
-                event_type,
-                company_id: owned_id(&frame.company_id),
-                payload,
-            },
-            Shape::Null => Envelope {
-                event_type,
-                company_id: owned_id(&frame.company_id),
-                payload: Payload::default(),
-            },
+        if !frame.thin {
+            return Ok(Decoded::Event(frame.flatten_rich(event_type)));
+        }
+        let payload = match std::mem::take(&mut frame.body) {
+            Shape::Object(payload) => payload,
+            Shape::Null | Shape::Absent => Payload::default(),
             Shape::Other => return Err(DecodeError::BadPayload),
         };
-        Ok(Decoded::Event(envelope))
+        Ok(Decoded::Event(Envelope {
+            event_type,
+            company_id: owned_id(&frame.company_id),
+            payload,
+        }))
     }
 }
 
@@ -112,10 +112,13 @@ pub(crate) fn string_of(value: Option<&Value>) -> Option<String> {
 struct Frame<'a> {
     type_name: Scalar<'a>,
     company_id: Scalar<'a>,
-    payload: Shape<Payload<'a>>,
+    /// A `payload` key makes the frame thin, wherever it comes.
+    thin: bool,
+    /// `payload` when thin, else the rich shape's `data`: one slot, so the
+    /// frame holds one set of payload fields, not two.
+    body: Shape<Payload<'a>>,
     // The rich shape.
     tenant: Scalar<'a>,
-    data: Shape<Payload<'a>>,
     correlation_id: Scalar<'a>,
     timestamp: Scalar<'a>,
     subject: Shape<Party<'a>>,
@@ -127,26 +130,26 @@ impl<'a> Frame<'a> {
     /// into the payload (`schema_version` and `actor_type/id` too, but no
     /// one reads those). Envelope-level metadata wins over a `data` key of
     /// the same name; a `null` one does not.
-    fn flatten_rich(self, event_type: EventType) -> Envelope<'a> {
-        let mut payload = match self.data {
+    fn flatten_rich(&mut self, event_type: EventType) -> Envelope<'a> {
+        let mut payload = match std::mem::take(&mut self.body) {
             Shape::Object(payload) => payload,
             _ => Payload::default(),
         };
         let overrides = [
-            (self.correlation_id, &mut payload.correlation_id),
-            (self.timestamp, &mut payload.timestamp),
+            (&mut self.correlation_id, &mut payload.correlation_id),
+            (&mut self.timestamp, &mut payload.timestamp),
         ];
         for (value, slot) in overrides {
             if value.is_some_value() {
-                *slot = value;
+                *slot = std::mem::take(value);
             }
         }
-        if let Shape::Object(subject) = self.subject {
+        if let Shape::Object(subject) = &mut self.subject {
             if subject.kind.is_some_value() {
-                payload.subject_type = subject.kind;
+                payload.subject_type = std::mem::take(&mut subject.kind);
             }
             if subject.id.is_some_value() {
-                payload.subject_id = subject.id;
+                payload.subject_id = std::mem::take(&mut subject.id);
             }
         }
         Envelope {
@@ -191,12 +194,18 @@ impl<'de> Fields<'de> for Frame<'de> {
         match key {
             FrameKey::Type => self.type_name = map.next_value()?,
             FrameKey::CompanyId => self.company_id = map.next_value()?,
-            FrameKey::Payload => self.payload = map.next_value()?,
+            FrameKey::Payload => {
+                self.thin = true;
+                map.next_value_seed(ShapeSeed(&mut self.body))?;
+            }
             FrameKey::Tenant => self.tenant = map.next_value()?,
-            FrameKey::Data => self.data = map.next_value()?,
+            FrameKey::Data if self.thin => {
+                map.next_value::<Skip>()?;
+            }
+            FrameKey::Data => map.next_value_seed(ShapeSeed(&mut self.body))?,
             FrameKey::CorrelationId => self.correlation_id = map.next_value()?,
             FrameKey::Timestamp => self.timestamp = map.next_value()?,
-            FrameKey::Subject => self.subject = map.next_value()?,
+            FrameKey::Subject => map.next_value_seed(ShapeSeed(&mut self.subject))?,
             FrameKey::Other => {
                 map.next_value::<Skip>()?;
             }

@@ -5,7 +5,7 @@
 use serde::de::MapAccess;
 
 use super::subject::{ID_KEYS, id_slot};
-use super::wire::{Fields, List, Scalar, Shape, Skip};
+use super::wire::{Fields, List, Scalar, Shape, ShapeSeed, Skip};
 
 /// The payload keys the engine reads.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -79,7 +79,7 @@ impl<'de> Fields<'de> for Payload<'de> {
             PayloadKey::UserId => self.user_id = map.next_value()?,
             PayloadKey::Title => self.title = map.next_value()?,
             PayloadKey::Name => self.name = map.next_value()?,
-            PayloadKey::Notification => self.notification = map.next_value()?,
+            PayloadKey::Notification => map.next_value_seed(ShapeSeed(&mut self.notification))?,
             PayloadKey::NotificationId => self.notification_id = map.next_value()?,
             PayloadKey::AssigneeIds => self.assignee_ids = map.next_value()?,
             PayloadKey::AssigneeId => self.assignee_id = map.next_value()?,
@@ -148,7 +148,7 @@ impl<'de> Fields<'de> for Row<'de> {
             RowKey::Read => self.read = map.next_value()?,
             RowKey::EventType => self.event_type = map.next_value()?,
             RowKey::CreatedAt => self.created_at = map.next_value()?,
-            RowKey::Data => self.data = map.next_value()?,
+            RowKey::Data => map.next_value_seed(ShapeSeed(&mut self.data))?,
             RowKey::Other => {
                 map.next_value::<Skip>()?;
             }

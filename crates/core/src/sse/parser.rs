@@ -78,7 +78,14 @@ impl Parser {
                     continue;
                 }
             }
-            match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+            match memchr::memchr2(b'\n', b'\r', chunk) {
+                // A whole line inside this chunk is read where it lies;
+                // only a line cut by a chunk boundary is copied.
+                Some(end) if self.line.is_empty() && self.reads_in_place(end) => {
+                    self.after_cr = chunk[end] == b'\r';
+                    self.read_line(&chunk[..end], out);
+                    chunk = &chunk[end + 1..];
+                }
                 Some(end) => {
                     self.push_line_bytes(&chunk[..end]);
                     self.after_cr = chunk[end] == b'\r';
@@ -136,7 +143,26 @@ impl Parser {
         // Taken and given back, so the line buffer is allocated once per
         // stream rather than once per line (unless a big frame grew it).
         let mut raw = std::mem::take(&mut self.line);
-        let line = String::from_utf8_lossy(&raw);
+        self.read_line(&raw, out);
+        if raw.capacity() <= KEPT_LINE_CAPACITY {
+            raw.clear();
+            self.line = raw;
+        }
+    }
+
+    /// Whether a line of `len` bytes that is whole in the chunk can be read
+    /// without the buffer: past the BOM check, not skipping, not too long.
+    fn reads_in_place(&self, len: usize) -> bool {
+        self.bom_checked && !self.skipping_line && len <= self.max_frame.saturating_add(64)
+    }
+
+    /// Interprets one complete line (without its line end).
+    fn read_line(&mut self, raw: &[u8], out: &mut Vec<SseItem>) {
+        // Checking is much faster than `from_utf8_lossy` on valid text.
+        let line = match std::str::from_utf8(raw) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
         if line.is_empty() {
             self.dispatch(out);
         } else if let Some(comment) = line.strip_prefix(':') {
@@ -151,11 +177,6 @@ impl Parser {
                 None => (&line[..], ""),
             };
             self.field(field, value, out);
-        }
-        drop(line);
-        if raw.capacity() <= KEPT_LINE_CAPACITY {
-            raw.clear();
-            self.line = raw;
         }
     }
 
