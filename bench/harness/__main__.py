@@ -9,6 +9,9 @@ Every phase runs on one simulator process in one run:
   throughput companion-core (via pmap-cli) vs Node `eventsource` vs Python
              `httpx-sse`, each alone on the same queued stream
   reconnect  sim SIGKILLed and restarted → live → exact badge
+  allocs     heap allocations per frame (crates/core/benches/alloc.rs)
+  tray       the tray app on a headless desktop: memory idle, with the
+             window open and after it closed; emit → `Notify` on D-Bus
 
 The bench config turns storm coalescing off (`storm_max` 1 000 000 in an
 isolated XDG_CONFIG_HOME) so every emitted event is one notify line.
@@ -23,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import phases, report
+from . import phases, report, tray
 from .procs import Peer, Sim, Watch
 
 MODES = {
@@ -31,11 +34,13 @@ MODES = {
         heartbeat=20.0, steady=10_000, rate=500.0, burst=10_000, batch=500,
         tp_events=200_000, tp_reps=5, idle=60.0, flood=100_000, settle=5.0,
         idle_after=30.0, reconnects=5,
+        tray_idle=60.0, tray_window=15.0, tray_steady=10_000, tray_burst=10_000,
     ),
     "smoke": dict(
         heartbeat=0.5, steady=200, rate=200.0, burst=500, batch=100,
         tp_events=5_000, tp_reps=1, idle=2.0, flood=5_000, settle=0.5,
         idle_after=1.0, reconnects=1,
+        tray_idle=1.0, tray_window=1.0, tray_steady=50, tray_burst=100,
     ),
 }
 BENCH_PREFS = {"prefs": {"storm_max": 1_000_000, "storm_window_secs": 1}}
@@ -48,6 +53,9 @@ def main() -> int:
     parser.add_argument("--mode", choices=MODES, default="full")
     parser.add_argument("--node-peer", help="argv prefix of the Node peer, or empty to skip")
     parser.add_argument("--python-peer", help="argv prefix of the Python peer, or empty to skip")
+    parser.add_argument("--raw-peer", help="argv prefix of the raw socket reader (the ceiling)")
+    parser.add_argument("--tray", type=Path, help="the tray app binary, or absent to skip its phase")
+    parser.add_argument("--allocs", type=Path, help="JSON written by benches/alloc.rs")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--doc", type=Path, help="Markdown file whose generated block to update")
     parser.add_argument("--svg", type=Path, help="where to draw the latency CDF")
@@ -95,8 +103,17 @@ def main() -> int:
 
         step(f"reconnect: {p['reconnects']} sim restarts")
         result["reconnect"] = phases.reconnect(sim, watch, p["reconnects"])
+
+        if args.tray:
+            step(f"tray: memory ({p['tray_idle']:g} s idle, window open and closed), "
+                 f"then {p['tray_steady']} + {p['tray_burst']} events to D-Bus")
+            result["tray"] = tray.run(args.tray, sim, work, BENCH_PREFS, p)
+        else:
+            result["tray"] = {"skipped": "no tray binary given"}
     finally:
         sim.stop()
+    if args.allocs:
+        result["allocations_per_frame"] = json.loads(args.allocs.read_text())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     if args.svg:
@@ -115,7 +132,7 @@ def throughput(args, sim, watch, work: Path, p: dict) -> dict:
     scheduler), on identical stall-queued streams. The figure is the best
     run: other load on a shared machine only ever slows a run down."""
     out = {}
-    clients = [("companion-core", None),
+    clients = [("raw socket (ceiling)", args.raw_peer), ("companion-core", None),
                ("node eventsource", args.node_peer), ("python httpx-sse", args.python_peer)]
     for name, peer_argv in clients:
         core = name.startswith("companion-core")
@@ -139,9 +156,12 @@ def throughput(args, sim, watch, work: Path, p: dict) -> dict:
         out[name] = {"events_per_s": max(r["events_per_s"] for r in runs),
                      "events_per_cpu_s": max(cpu) if cpu else None, "runs": runs}
     core = out["companion-core"]["events_per_s"]
+    ceiling = out[clients[0][0]].get("events_per_s")
     for name, row in out.items():
         if not row.get("skipped"):
             row["core_vs_this"] = round(core / row["events_per_s"], 2)
+            if ceiling:
+                row["share_of_ceiling"] = round(row["events_per_s"] / ceiling, 3)
     return out
 
 

@@ -66,34 +66,42 @@ def table(result: dict) -> str:
         f"(kernel {m['kernel']}); {m['rustc']}, Node {m['node']}, Python {m['python']}. "
         f"Run {result['started_at']}, mode `{result['mode']}`.",
         "",
-        "| latency: `/_sim/emit` → `pmap-cli` notify line | events | p50 | p95 | p99 | max | lost | doubled |",
+        "| latency: `/_sim/emit` → pop-up | events | p50 | p95 | p99 | max | lost | doubled |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for name, row in result["latency"].items():
-        label = (
-            f"steady, {row['rate_per_s']:.0f} events/s"
-            if name == "steady"
-            else f"burst, lists of {row['batch']}"
-        )
-        lines.append(
-            f"| {label} | {row['count']} | {_ms(row.get('p50_ms'))} ms | {_ms(row.get('p95_ms'))} ms "
-            f"| {_ms(row.get('p99_ms'))} ms | {_ms(row.get('max_ms'))} ms | {row['lost']} | {row['doubled']} |"
-        )
+    rows = [("`pmap-cli` notify line", result["latency"])]
+    if not result.get("tray", {}).get("skipped") and "latency" in result.get("tray", {}):
+        rows.append(("tray app: `Notify` on D-Bus", result["tray"]["latency"]))
+    for who, latency in rows:
+        for name, row in latency.items():
+            label = (
+                f"{who}, steady {row['rate_per_s']:.0f} events/s"
+                if name == "steady"
+                else f"{who}, burst in lists of {row['batch']}"
+            )
+            lines.append(
+                f"| {label} | {row['count']} | {_ms(row.get('p50_ms'))} ms | {_ms(row.get('p95_ms'))} ms "
+                f"| {_ms(row.get('p99_ms'))} ms | {_ms(row.get('max_ms'))} ms | {row['lost']} | {row['doubled']} |"
+            )
     lines += [
         "",
-        "| throughput on the same queued stream | events/s (best run) | events per CPU-second (best) | companion-core ÷ this |",
-        "|---|---|---|---|",
+        "| throughput on the same queued stream | events/s (best run) | events per CPU-second (best) | companion-core ÷ this | share of the ceiling |",
+        "|---|---|---|---|---|",
     ]
     tp = result["throughput"]
     core = tp.get("companion-core", {}).get("events_per_s")
     for name, row in tp.items():
         if row.get("skipped"):
-            lines.append(f"| {name} | skipped: {row['skipped']} | | |")
+            lines.append(f"| {name} | skipped: {row['skipped']} | | | |")
             continue
         ratio = f"{core / row['events_per_s']:.2f}×" if core else "–"
-        lines.append(
-            f"| {name} | {row['events_per_s']:,} | {row['events_per_cpu_s'] or '–':,} | {ratio} |"
-        )
+        share = row.get("share_of_ceiling")
+        share = "–" if share is None else f"{100 * share:.0f} %"
+        per_cpu = f"{row['events_per_cpu_s']:,}" if row["events_per_cpu_s"] else "–"
+        lines.append(f"| {name} | {row['events_per_s']:,} | {per_cpu} | {ratio} | {share} |")
+    lines += _goals(tp)
+    lines += _allocations(result.get("allocations_per_frame"))
+    lines += _tray(result.get("tray"))
     fp = result["footprint"]
     idle, flood, after = fp["idle"], fp["flood"], fp.get("idle_after_flood", {})
     lines += [
@@ -122,6 +130,73 @@ def table(result: dict) -> str:
         f"| `listening` → badge equals `/notifications/summary` | {rc['median_to_exact_badge_ms']:.0f} ms | {rc['max_to_exact_badge_ms']:.0f} ms |",
     ]
     return "\n".join(lines)
+
+
+def _goals(tp: dict) -> list[str]:
+    """Issue 16's throughput goals, computed from this run's rows."""
+    core = tp.get("companion-core", {}).get("events_per_s")
+    ceiling = tp.get("raw socket (ceiling)", {})
+    out = []
+    for name, goal in (("node eventsource", 5), ("python httpx-sse", 15)):
+        row = tp.get(name, {})
+        if core and row.get("events_per_s"):
+            ratio = core / row["events_per_s"]
+            verdict = "met" if ratio >= goal else "not met"
+            out.append(f"companion-core ÷ {name}: {ratio:.2f}× (goal ≥ {goal}×, {verdict})")
+    if core and ceiling.get("events_per_s"):
+        out.append(f"companion-core reaches {100 * core / ceiling['events_per_s']:.0f} % of what "
+                   f"the sim delivers to a raw socket reader")
+    return ["", "; ".join(out) + "."] if out else []
+
+
+def _allocations(allocs) -> list[str]:
+    if not allocs:
+        return []
+    return [
+        "",
+        f"| heap allocations per frame (counting allocator, {allocs['frames']:,} frames after "
+        f"{allocs['warm_up']:,} warm-up) | allocations |",
+        "|---|---|",
+        f"| `Envelope::decode`, the flood frame | {allocs['decode']:.2f} |",
+        f"| `Engine::handle`, the flood frame (`finding_updated`, no pop-up) | {allocs['engine']:.2f} |",
+        f"| `Engine::handle`, the `decide` bench's mix (pop-ups, inbox rows, reads, rich frames) | {allocs['engine_mix']:.2f} |",
+        f"| SSE `Parser::feed` into owned messages, the flood | {allocs['sse_parser']:.2f} |",
+    ]
+
+
+def _tray(tray) -> list[str]:
+    if not tray:
+        return []
+    if tray.get("skipped"):
+        return ["", f"Tray app: skipped ({tray['skipped']})."]
+    out = [
+        "",
+        "| tray app (`pmap-companion`), headless desktop | RSS | PSS | anonymous | threads | child processes (their PSS) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, label in (("idle", f"no window, {tray['idle']['seconds']:g} s on a live stream"),
+                       ("window_open", f"window open {tray['window_open']['seconds']:g} s"),
+                       ("window_closed", f"window opened and closed, {tray['window_closed']['seconds']:g} s later")):
+        row = tray[key]
+        out.append(
+            f"| {label} | {_mb(row['rss_kib'])} | {_mb(row['pss_kib'])} | {_mb(row['anonymous_kib'])} "
+            f"| {row['threads']} | {row['child_processes']} ({_mb(row['children_pss_kib'])}) |"
+        )
+    idle, closed = tray["idle"], tray["window_closed"]
+    out += [
+        "",
+        f"Tray goals: idle PSS {_mb(idle['pss_kib'])} (goal < 60 MB, "
+        f"{'met' if idle['pss_kib'] * 1024 < 60e6 else 'not met'}), idle anonymous "
+        f"{_mb(idle['anonymous_kib'])} (goal < 20 MB, {'met' if idle['anonymous_kib'] * 1024 < 20e6 else 'not met'}); "
+        f"after the window closed PSS is {100 * tray['closed_vs_idle_pss']:.0f} % of idle (goal ≤ 110 %, "
+        f"{'met' if tray['closed_vs_idle_pss'] <= 1.10 else 'not met'}).",
+    ]
+    return out
+
+
+def _mb(kib) -> str:
+    """Decimal megabytes (10⁶ bytes), as the goals are written."""
+    return "–" if kib is None else f"{kib * 1024 / 1e6:.1f} MB"
 
 
 def splice(doc: Path, generated: str) -> None:
