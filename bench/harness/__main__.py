@@ -34,13 +34,13 @@ MODES = {
         heartbeat=20.0, steady=10_000, rate=500.0, burst=10_000, batch=500,
         tp_events=200_000, tp_reps=5, idle=60.0, flood=100_000, settle=5.0,
         idle_after=30.0, reconnects=5,
-        tray_idle=60.0, tray_window=15.0, tray_steady=10_000, tray_burst=10_000,
+        tray_idle=60.0, tray_window=15.0, tray_steady=120, tray_rate=2.0, tray_burst=20,
     ),
     "smoke": dict(
         heartbeat=0.5, steady=200, rate=200.0, burst=500, batch=100,
         tp_events=5_000, tp_reps=1, idle=2.0, flood=5_000, settle=0.5,
         idle_after=1.0, reconnects=1,
-        tray_idle=1.0, tray_window=1.0, tray_steady=50, tray_burst=100,
+        tray_idle=1.0, tray_window=1.0, tray_steady=4, tray_rate=4.0, tray_burst=4,
     ),
 }
 BENCH_PREFS = {"prefs": {"storm_max": 1_000_000, "storm_window_secs": 1}}

@@ -183,7 +183,14 @@ def _tray(tray) -> list[str]:
             f"| {row['threads']} | {row['child_processes']} ({_mb(row['children_pss_kib'])}) |"
         )
     idle, closed = tray["idle"], tray["window_closed"]
+    reply = tray.get("daemon_reply", {})
     out += [
+        "",
+        f"Tray `Notify` calls wait for the daemon's answer, one at a time: dunst answered in "
+        f"{_ms(reply.get('p50_ms'))} ms at p50, {_ms(reply.get('p99_ms'))} ms at p99 "
+        f"({reply.get('count', 0)} calls, this phase only). At 500 pop-ups/s its answers slowed "
+        f"to a few a second as pop-ups piled up on screen, so the tray rows use a rate a "
+        f"desktop can show.",
         "",
         f"Tray goals: idle PSS {_mb(idle['pss_kib'])} (goal < 60 MB, "
         f"{'met' if idle['pss_kib'] * 1024 < 60e6 else 'not met'}), idle anonymous "

@@ -102,15 +102,27 @@ class NotifyMonitor(LineProcess):
         self.notified: dict[str, int] = {}
         self.notify_counts: dict[str, int] = {}
         self.calls = 0
+        self.reply_ns: list[int] = []  # daemon's answer time per Notify
+        self._pending: dict[str, int] = {}
         self._header_at = None
         self._args = 0
-        rule = "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
-        super().__init__(["dbus-monitor", "--session", rule], env, log)
+        call = "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
+        # The private bus carries little else; returns are matched by serial.
+        super().__init__(["dbus-monitor", "--session", call, "type='method_return'"], env, log)
 
     def on_line(self, raw: bytes, at: int) -> None:
         if raw.startswith(b"method call ") and b"member=Notify" in raw:
             self.calls += 1
             self._header_at, self._args = at, 0
+            serial = re.search(rb" sender=(\S+) .* serial=(\d+) ", raw)
+            if serial:
+                self._pending[b"%s/%s" % serial.groups()] = at
+            return
+        if raw.startswith(b"method return "):
+            reply = re.search(rb" destination=(\S+) .*reply_serial=(\d+)", raw)
+            sent = reply and self._pending.pop(b"%s/%s" % reply.groups(), None)
+            if sent:
+                self.reply_ns.append(at - sent)
             return
         if self._header_at is None:
             return
@@ -246,10 +258,12 @@ def run(tray: Path, sim, work: Path, prefs: dict, p: dict) -> dict:
         out["closed_vs_idle_pss"] = round(
             out["window_closed"]["pss_kib"] / out["idle"]["pss_kib"], 3)
 
-        steady, _ = phases.latency_steady(sim, monitor, p["tray_steady"], p["rate"], "ts")
-        burst, _ = phases.latency_burst(sim, monitor, p["tray_burst"], p["batch"], "tb")
+        monitor.reply_ns.clear()
+        steady, _ = phases.latency_steady(sim, monitor, p["tray_steady"], p["tray_rate"], "ts")
+        burst, _ = phases.latency_burst(sim, monitor, p["tray_burst"], p["tray_burst"], "tb")
         out["latency"] = {"steady": steady, "burst": burst}
         out["notify_calls_seen"] = monitor.calls
+        out["daemon_reply"] = phases.percentiles(monitor.reply_ns)
         if app.poll() is not None:
             raise RuntimeError(f"the tray app exited ({app.returncode}); see {work / 'tray.log'}")
         return out
