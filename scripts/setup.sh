@@ -24,6 +24,9 @@ packages+=(desktop-file-utils appstream)
 packages+=(groff-base xdotool)
 # `gio launch` starts the autostart entry as a session would, in its test.
 packages+=(libglib2.0-bin)
+# The bench's tray phase (also in the smoke) plays the panel with a small
+# Python StatusNotifierWatcher (tests/app/tray_watcher.py).
+packages+=(python3-gi)
 if $packaging; then
   packages+=(debootstrap)
 fi

@@ -61,6 +61,10 @@ class Desktop:
         }
         self._spawn(["dunst"], env=self.env)
         self._wait_for_name("org.freedesktop.Notifications")
+        # A panel to wait in: without a tray the app opens its window at start.
+        watcher = Path(__file__).resolve().parents[2] / "tests" / "app" / "tray_watcher.py"
+        self._spawn(["/usr/bin/python3", str(watcher)], env=self.env)
+        self._wait_for_name("org.kde.StatusNotifierWatcher")
         return self.env
 
     def _spawn(self, argv, **kw) -> subprocess.Popen:
@@ -179,7 +183,7 @@ def descendants(pid: int) -> list[int]:
 
 
 def find_window(env: dict) -> str | None:
-    answer = subprocess.run(["xdotool", "search", "--name", "^PMAP Companion$"],
+    answer = subprocess.run(["xdotool", "search", "--name", r"^PMAP Companion( \(.*\))?$"],
                             env=env, capture_output=True, text=True)
     ids = answer.stdout.split()
     return ids[0] if answer.returncode == 0 and ids else None

@@ -31,28 +31,7 @@ until [ -S "/tmp/.X11-unix/X${display#:}" ]; do sleep 0.1; done
 dunst >/dev/null 2>&1 & pids+=($!)
 # The panel's side of the tray: a StatusNotifierWatcher that accepts the
 # app's item (the test suite's is tests/support/tray.rs).
-/usr/bin/python3 - >/dev/null 2>&1 <<'PY' & pids+=($!)
-from gi.repository import Gio, GLib
-XML = '''<node><interface name="org.kde.StatusNotifierWatcher">
-  <method name="RegisterStatusNotifierItem"><arg type="s" direction="in"/></method>
-  <method name="RegisterStatusNotifierHost"><arg type="s" direction="in"/></method>
-  <property name="RegisteredStatusNotifierItems" type="as" access="read"/>
-  <property name="IsStatusNotifierHostRegistered" type="b" access="read"/>
-  <property name="ProtocolVersion" type="i" access="read"/>
-</interface></node>'''
-node = Gio.DBusNodeInfo.new_for_xml(XML)
-def call(conn, sender, path, iface, method, params, invocation):
-    invocation.return_value(None)
-def prop(conn, sender, path, iface, name):
-    return {"RegisteredStatusNotifierItems": GLib.Variant("as", []),
-            "IsStatusNotifierHostRegistered": GLib.Variant("b", True),
-            "ProtocolVersion": GLib.Variant("i", 0)}[name]
-def acquired(conn, name):
-    conn.register_object("/StatusNotifierWatcher", node.interfaces[0], call, prop, None)
-Gio.bus_own_name(Gio.BusType.SESSION, "org.kde.StatusNotifierWatcher",
-                 Gio.BusNameOwnerFlags.NONE, acquired, None, None)
-GLib.MainLoop().run()
-PY
+/usr/bin/python3 "$(dirname "$0")/tray_watcher.py" >/dev/null 2>&1 & pids+=($!)
 until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
   org.freedesktop.DBus.NameHasOwner string:org.kde.StatusNotifierWatcher 2>/dev/null |
   grep -q 'boolean true'; do sleep 0.1; done
