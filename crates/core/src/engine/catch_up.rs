@@ -12,8 +12,10 @@
 //!   rows the new stream has already shown, gives the pop-up and settles
 //!   the debt. A head with nothing new leaves it owed (an answer to an
 //!   older request may arrive late), until the next open freezes it again.
-//! - **Which rows**: those a live `notification_created` would pop up for
-//!   (the pop-up cell of `notification_created` and the minimum severity).
+//! - **Which rows**: those a live `notification_created` would pop up for:
+//!   each row through the cells of its own type (a row without one, the
+//!   `notification_created` cell), the server's in-app cell they follow,
+//!   its group's scope unless off, and the minimum severity.
 //!   Quiet hours and pause hold the pop-up back like any other; critical
 //!   and urgent rows may break through. Open goes to the inbox.
 
@@ -23,7 +25,7 @@ use chrono::{DateTime, Utc};
 
 use super::gate::{Gate, gate};
 use super::text::clip;
-use super::{Effect, Engine, EngineConfig, Popup, PopupKind};
+use super::{Effect, Engine, EngineConfig, Popup, PopupKind, Scope, ScopeGroup};
 use crate::event::{Envelope, EventType, Severity, inbox_link};
 use crate::rest::{InboxPage, InboxRow};
 
@@ -127,9 +129,16 @@ impl Engine {
             .rows
             .into_iter()
             .filter(|row| {
-                prefs
-                    .channels(&EventType::NotificationCreated, severity(row))
-                    .popup
+                let ty = match row.event_type.as_str() {
+                    "" => EventType::NotificationCreated,
+                    name => EventType::from_wire(name),
+                };
+                let silenced = ScopeGroup::of(ty.group())
+                    .is_some_and(|group| prefs.scope.get(group) == Scope::Off);
+                !silenced
+                    && prefs
+                        .channels_with(&ty, severity(row), self.server_in_app(&ty))
+                        .popup
             })
             .collect();
         if rows.is_empty() {

@@ -209,7 +209,8 @@ impl LocalPrefs {
     }
 
     /// Applies the matrix and the minimum severities to one event, with
-    /// the server's matrix taken as all on.
+    /// the server's matrix taken as all on (the tables' shorthand).
+    #[cfg(test)]
     pub(crate) fn channels(&self, ty: &EventType, severity: Option<Severity>) -> Channels {
         self.channels_with(ty, severity, true)
     }

@@ -200,7 +200,11 @@ fn preferences_quiet_hours_and_pause_hold_the_catch_up_back() {
         start: NaiveTime::from_hms_opt(0, 0, 0).expect("valid"),
         end: NaiveTime::from_hms_opt(23, 59, 0).expect("valid"),
     });
-    let no_notification_popups = LocalPrefs {
+    let assignments_off = LocalPrefs {
+        popup: [("finding_assigned".to_owned(), false)].into(),
+        ..LocalPrefs::default()
+    };
+    let generic_rows_off = LocalPrefs {
         popup: [("notification_created".to_owned(), false)].into(),
         ..LocalPrefs::default()
     };
@@ -241,10 +245,24 @@ fn preferences_quiet_hours_and_pause_hold_the_catch_up_back() {
             Some("1 new while you were away"),
         ),
         (
-            "notification pop-ups off",
-            no_notification_popups,
+            "the rows' own type off",
+            assignments_off,
             false,
             medium(),
+            None,
+        ),
+        (
+            "the generic row cell does not decide typed rows",
+            generic_rows_off,
+            false,
+            medium(),
+            Some("1 new while you were away"),
+        ),
+        (
+            "a type that pops nothing up by default",
+            LocalPrefs::default(),
+            false,
+            vec![row("g3", "finding_updated", 30, "high", false)],
             None,
         ),
         (
@@ -300,4 +318,22 @@ fn preferences_quiet_hours_and_pause_hold_the_catch_up_back() {
             "{label}"
         );
     }
+}
+
+/// A group whose scope is off counts for nothing in a catch-up; the others
+/// still do.
+#[test]
+fn rows_of_a_group_whose_scope_is_off_are_left_out() {
+    let mut prefs = LocalPrefs::default();
+    prefs.agenda.enabled = false;
+    prefs.scope.findings = crate::engine::Scope::Off;
+    let mut engine = Engine::new(config(prefs), ReminderLedger::new());
+    let mut inputs = vec![Input::StreamOpened, head(vec![])];
+    inputs.extend(gap());
+    inputs.push(head(vec![
+        unread("g1", 30),
+        row("g2", "report_generated", 40, "high", false),
+    ]));
+    let shown = catch_ups(&mut engine, inputs);
+    assert_eq!(titles_of(&shown), ["1 new while you were away"]);
 }
