@@ -2,7 +2,9 @@
 //! through tauri-driver and WebKitWebDriver.
 
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::process::{Child, Stdio};
+use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -177,4 +179,22 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// With `PMAP_SCREENSHOTS=1`, saves the view as `docs/screenshots/<name>.png`.
+pub async fn doc_screenshot(driver: &Driver, name: &str) {
+    if std::env::var_os("PMAP_SCREENSHOTS").is_none() {
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    // Let layout and paint settle after the last DOM change.
+    driver
+        .js(
+            "await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));",
+            json!([]),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    driver.screenshot(&dir.join(format!("{name}.png"))).await;
 }
