@@ -17,10 +17,16 @@ pub struct Args {
     /// Open this view at start (WebDriver needs a window to attach to).
     #[arg(long, value_enum, hide = true)]
     pub open: Option<View>,
+    /// Run as the window process the app starts (see `window`).
+    #[arg(long = "window-process", hide = true)]
+    pub window_process: bool,
 }
 
+/// The flag the app starts its window process with.
+pub const WINDOW_PROCESS_FLAG: &str = "--window-process";
+
 /// The window's views; the string form is the page's hash (`#inbox`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum View {
     Inbox,

@@ -1,8 +1,13 @@
-//! Everything the webview may call. Each command reads through the
-//! signed-in session's REST client or hands an action to the engine; the
-//! token never appears in an argument going back to JavaScript.
+//! Everything the window may call. The window runs in a process of its
+//! own (see `window`), which forwards each call here by name with its
+//! arguments as JSON; [`dispatch`] runs it against the shared state and
+//! answers with the value or the error's message. Each command reads
+//! through the signed-in session's REST client or hands an action to the
+//! engine; the token never appears in an answer going back to JavaScript.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use companion_core::engine::LocalPrefs;
 use companion_core::preferences::{self, PreferenceKey, ServerChannel};
@@ -10,39 +15,165 @@ use companion_core::rest::{CalendarQuery, Client, InboxQuery};
 use companion_core::store::{OtherTokens, json_file};
 use companion_core::zeroize::Zeroizing;
 use companion_core::{EventType, UserAction};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tauri::AppHandle;
 
 use crate::autostart;
-use crate::calendar_file::{self, CalendarFile};
+use crate::calendar_file;
 use crate::error::{AppError, Result};
 use crate::models::{CalendarView, Catalog, InboxPageView, PreferenceGrid};
 use crate::signin::{self, SignedIn};
 use crate::state::{AppState, lock};
 use crate::status::Status;
 
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        status,
-        inbox,
-        mark_read,
-        mark_all_read,
-        open_link,
-        calendar,
-        catalog,
-        preference_grid,
-        set_server_preference,
-        local_prefs,
-        save_local_prefs,
-        autostart_enabled,
-        set_autostart,
-        calendar_file,
-        set_calendar_file,
-        pause,
-        resume,
-        sign_in,
-        sign_out,
-        stored_servers,
-    ]
+/// Every command the window may call, by the name JavaScript uses. build.rs
+/// generates a permission for each and the capability grants them to the
+/// main window (a unit test keeps the three lists the same).
+pub const COMMANDS: &[&str] = &[
+    "status",
+    "inbox",
+    "mark_read",
+    "mark_all_read",
+    "open_link",
+    "calendar",
+    "catalog",
+    "preference_grid",
+    "set_server_preference",
+    "local_prefs",
+    "save_local_prefs",
+    "autostart_enabled",
+    "set_autostart",
+    "calendar_file",
+    "set_calendar_file",
+    "pause",
+    "resume",
+    "sign_in",
+    "sign_out",
+    "stored_servers",
+];
+
+/// A command's answer: its value, or the message JavaScript's promise is
+/// rejected with.
+pub type Answer = std::result::Result<Value, Value>;
+
+/// Runs `command` with `args` (the JSON object the page passed, keys in
+/// camelCase as Tauri's own commands take them).
+pub fn dispatch(
+    app: AppHandle,
+    command: String,
+    args: Value,
+) -> Pin<Box<dyn Future<Output = Answer> + Send>> {
+    Box::pin(async move {
+        if !COMMANDS.contains(&command.as_str()) {
+            return Err(Value::String(format!("no command named `{command}`")));
+        }
+        run(&app, &command, args).await
+    })
+}
+
+async fn run(app: &AppHandle, command: &str, args: Value) -> Answer {
+    match command {
+        "status" => answer(Ok(status(app))),
+        "inbox" => answer(inbox(app, parse(command, args)?).await),
+        "mark_read" => {
+            let Id { id } = parse(command, args)?;
+            act(app, UserAction::MarkRead(id))
+        }
+        "mark_all_read" => act(app, UserAction::MarkAllRead),
+        // The engine refuses any link off the server's origin.
+        "open_link" => {
+            let Url { url } = parse(command, args)?;
+            act(app, UserAction::Open { url })
+        }
+        "calendar" => answer(calendar(app, parse(command, args)?).await),
+        "catalog" => answer(Ok(Catalog::build())),
+        "preference_grid" => answer(Ok(preference_grid(app).await)),
+        "set_server_preference" => answer(set_server_preference(app, parse(command, args)?).await),
+        "local_prefs" => answer(Ok(lock(&app.shared().config).prefs.clone())),
+        "save_local_prefs" => {
+            let Prefs { prefs } = parse(command, args)?;
+            answer(save_local_prefs(app, prefs).await)
+        }
+        "autostart_enabled" => answer(Ok(autostart::enabled())),
+        "set_autostart" => {
+            let Enabled { enabled } = parse(command, args)?;
+            answer(set_autostart(enabled))
+        }
+        "calendar_file" => answer(Ok(calendar_file::current(app))),
+        "set_calendar_file" => {
+            let Enabled { enabled } = parse(command, args)?;
+            answer(calendar_file::set(app, enabled))
+        }
+        "pause" => {
+            let Minutes { minutes } = parse(command, args)?;
+            answer(pause_action(minutes).map(|action| app.act(action)))
+        }
+        "resume" => act(app, UserAction::Resume),
+        "sign_in" => answer(sign_in(app, parse(command, args)?).await),
+        "stored_servers" => answer(signin::stored_servers().await),
+        "sign_out" => {
+            signin::sign_out(app).await;
+            Ok(Value::Null)
+        }
+        other => Err(Value::String(format!("`{other}` is listed but not run"))),
+    }
+}
+
+/// The arguments of `command`. The message names what is wrong but never
+/// quotes a value (the sign-in form's token is one).
+fn parse<T: DeserializeOwned>(command: &str, args: Value) -> std::result::Result<T, Value> {
+    let args = if args.is_null() {
+        Value::Object(Default::default())
+    } else {
+        args
+    };
+    serde_json::from_value(args).map_err(|error| {
+        let what = match error.classify() {
+            serde_json::error::Category::Data => "missing or of the wrong type",
+            _ => "not readable",
+        };
+        Value::String(format!("the arguments of `{command}` are {what}"))
+    })
+}
+
+/// Hands `action` to the running engine; the page waits for nothing more.
+fn act(app: &AppHandle, action: UserAction) -> Answer {
+    app.act(action);
+    Ok(Value::Null)
+}
+
+fn answer<T: Serialize>(result: Result<T>) -> Answer {
+    match result {
+        Ok(value) => serde_json::to_value(value).map_err(|e| Value::String(e.to_string())),
+        Err(error) => Err(Value::String(error.to_string())),
+    }
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct Url {
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+#[derive(Deserialize)]
+struct Minutes {
+    minutes: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Prefs {
+    prefs: LocalPrefs,
 }
 
 fn client(app: &AppHandle) -> Result<Client> {
@@ -52,77 +183,57 @@ fn client(app: &AppHandle) -> Result<Client> {
         .ok_or(AppError::NotSignedIn)
 }
 
-#[tauri::command]
-fn status(app: AppHandle) -> Status {
+fn status(app: &AppHandle) -> Status {
     app.status()
 }
 
-#[tauri::command]
-async fn inbox(
-    app: AppHandle,
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InboxArgs {
     cursor: Option<String>,
     unread_only: bool,
     event_type: Option<String>,
     limit: Option<u32>,
-) -> Result<InboxPageView> {
+}
+
+async fn inbox(app: &AppHandle, args: InboxArgs) -> Result<InboxPageView> {
     let query = InboxQuery {
-        limit: Some(limit.unwrap_or(25).clamp(1, 100)),
-        cursor,
-        read: unread_only.then_some(false),
-        event_type: event_type.filter(|t| !t.is_empty()),
+        limit: Some(args.limit.unwrap_or(25).clamp(1, 100)),
+        cursor: args.cursor,
+        read: args.unread_only.then_some(false),
+        event_type: args.event_type.filter(|t| !t.is_empty()),
     };
-    let client = client(&app)?;
+    let client = client(app)?;
     let page = client.inbox(&query).await?;
     Ok(InboxPageView::new(page, &client.server().origin()))
 }
 
-#[tauri::command]
-fn mark_read(app: AppHandle, id: String) {
-    app.act(UserAction::MarkRead(id));
-}
-
-#[tauri::command]
-fn mark_all_read(app: AppHandle) {
-    app.act(UserAction::MarkAllRead);
-}
-
-/// Opens a deep link; the engine refuses anything off the server's origin.
-#[tauri::command]
-fn open_link(app: AppHandle, url: String) {
-    app.act(UserAction::Open { url });
-}
-
-#[tauri::command]
-async fn calendar(
-    app: AppHandle,
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CalendarArgs {
     from: Option<String>,
     to: Option<String>,
     mine: bool,
     company_id: Option<String>,
-) -> Result<CalendarView> {
-    let query = CalendarQuery {
-        from,
-        to,
-        company_id: company_id.filter(|c| !c.is_empty()),
-        mine,
-    };
-    let client = client(&app)?;
-    let calendar = client.calendar(&query).await?;
-    Ok(CalendarView::new(calendar, &client.server().origin()))
 }
 
-/// The labels the UI shows: event types, groups, severities, channels.
-#[tauri::command]
-fn catalog() -> Catalog {
-    Catalog::build()
+async fn calendar(app: &AppHandle, args: CalendarArgs) -> Result<CalendarView> {
+    let query = CalendarQuery {
+        from: args.from,
+        to: args.to,
+        company_id: args.company_id.filter(|c| !c.is_empty()),
+        mine: args.mine,
+    };
+    let client = client(app)?;
+    let calendar = client.calendar(&query).await?;
+    Ok(CalendarView::new(calendar, &client.server().origin()))
 }
 
 /// The Preferences grid: every catalog type, then the other types the
 /// server's matrix names or the stream has shown. Without the server's
 /// matrix the local cells still show and `server_error` says why.
-#[tauri::command]
-async fn preference_grid(app: AppHandle) -> PreferenceGrid {
-    let matrix = match client(&app) {
+async fn preference_grid(app: &AppHandle) -> PreferenceGrid {
+    let matrix = match client(app) {
         Ok(client) => client.preferences().await.map_err(AppError::from),
         Err(error) => Err(error),
     };
@@ -136,28 +247,24 @@ async fn preference_grid(app: AppHandle) -> PreferenceGrid {
     PreferenceGrid::new(preferences::grid(&local, &matrix, &seen), server_error)
 }
 
-/// Sets one server cell; the server may refuse a type it does not know.
-#[tauri::command]
-async fn set_server_preference(
-    app: AppHandle,
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServerCell {
     channel: ServerChannel,
     event_type: String,
     on: bool,
-) -> Result<()> {
-    let key = PreferenceKey::server(channel, EventType::from_wire(&event_type));
-    client(&app)?.set_preference(&key, on).await?;
-    Ok(())
 }
 
-#[tauri::command]
-fn local_prefs(app: AppHandle) -> LocalPrefs {
-    lock(&app.shared().config).prefs.clone()
+/// Sets one server cell; the server may refuse a type it does not know.
+async fn set_server_preference(app: &AppHandle, cell: ServerCell) -> Result<()> {
+    let key = PreferenceKey::server(cell.channel, EventType::from_wire(&cell.event_type));
+    client(app)?.set_preference(&key, cell.on).await?;
+    Ok(())
 }
 
 /// Saves the local matrix (pop-up, sound, severities, quiet hours,
 /// reminders) and hands it to the running engine.
-#[tauri::command]
-async fn save_local_prefs(app: AppHandle, prefs: LocalPrefs) -> Result<LocalPrefs> {
+async fn save_local_prefs(app: &AppHandle, prefs: LocalPrefs) -> Result<LocalPrefs> {
     {
         let shared = app.shared();
         let mut config = lock(&shared.config);
@@ -172,22 +279,6 @@ async fn save_local_prefs(app: AppHandle, prefs: LocalPrefs) -> Result<LocalPref
     Ok(prefs)
 }
 
-#[tauri::command]
-fn calendar_file(app: AppHandle) -> CalendarFile {
-    calendar_file::current(&app)
-}
-
-#[tauri::command]
-fn set_calendar_file(app: AppHandle, enabled: bool) -> Result<CalendarFile> {
-    calendar_file::set(&app, enabled)
-}
-
-#[tauri::command]
-fn autostart_enabled() -> bool {
-    autostart::enabled()
-}
-
-#[tauri::command]
 fn set_autostart(enabled: bool) -> Result<bool> {
     autostart::set(enabled).map_err(|e| AppError::Io(e.to_string()))?;
     Ok(autostart::enabled())
@@ -197,17 +288,9 @@ fn set_autostart(enabled: bool) -> Result<bool> {
 /// and pausing until resumed is there for "for good".
 const MAX_PAUSE_MINUTES: i64 = 7 * 24 * 60;
 
-/// Pauses pop-ups for `minutes`, or until resumed when `None`. A value
-/// out of range is refused with an error for the caller; the app keeps
-/// running as it was.
-#[tauri::command]
-fn pause(app: AppHandle, minutes: Option<i64>) -> Result<()> {
-    app.act(pause_action(minutes)?);
-    Ok(())
-}
-
 /// The engine action for a pause of `minutes` (1 to [`MAX_PAUSE_MINUTES`]),
-/// or until resumed when `None`.
+/// or until resumed when `None`. A value out of range is refused with an
+/// error for the caller; the app keeps running as it was.
 fn pause_action(minutes: Option<i64>) -> Result<UserAction> {
     let Some(minutes) = minutes else {
         return Ok(UserAction::Pause { until: None });
@@ -222,32 +305,26 @@ fn pause_action(minutes: Option<i64>) -> Result<UserAction> {
         })
 }
 
-#[tauri::command]
-fn resume(app: AppHandle) {
-    app.act(UserAction::Resume);
-}
-
-#[tauri::command]
-async fn sign_in(
-    app: AppHandle,
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInArgs {
     server: String,
     token: String,
     others: Option<OtherTokens>,
     ca_file: Option<String>,
-) -> Result<SignedIn> {
-    // The IPC layer hands over a plain String: wipe it when done.
-    let token = Zeroizing::new(token);
-    signin::sign_in(&app, &server, &token, others, ca_file.as_deref()).await
 }
 
-#[tauri::command]
-async fn stored_servers() -> Result<Vec<String>> {
-    signin::stored_servers().await
-}
-
-#[tauri::command]
-async fn sign_out(app: AppHandle) {
-    signin::sign_out(&app).await;
+async fn sign_in(app: &AppHandle, args: SignInArgs) -> Result<SignedIn> {
+    // The page handed over a plain String: wipe it when done.
+    let token = Zeroizing::new(args.token);
+    signin::sign_in(
+        app,
+        &args.server,
+        &token,
+        args.others,
+        args.ca_file.as_deref(),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -271,7 +348,7 @@ mod tests {
     /// the window is granted nothing else but listening to events.
     #[test]
     fn the_handler_the_manifest_and_the_capability_name_the_same_commands() {
-        let registered = list_in(include_str!("commands.rs"), "generate_handler![", "]");
+        let registered = list_in(include_str!("commands.rs"), "COMMANDS: &[&str] = &[", "];");
         let manifest = list_in(include_str!("../build.rs"), "COMMANDS: &[&str] = &[", "];");
         assert_eq!(
             registered, manifest,

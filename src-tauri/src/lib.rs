@@ -71,6 +71,7 @@ use dock::Dock;
 use notify::Notifier;
 use state::{AppState, Shared};
 use status::Status;
+use window::WindowHost;
 
 /// Starts the tray app: parses the arguments, sets up logging, then builds
 /// and runs the Tauri app until the user quits.
@@ -86,15 +87,18 @@ pub fn run() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .init();
+    if args.window_process {
+        return window::run_process();
+    }
     build_and_run(args)
 }
 
 /// Brings everything that shows the status in line with it: the tray,
-/// the dock badge and the window title.
+/// the dock badge and an open window (its title and page).
 fn redraw(app: &tauri::AppHandle, status: &Status) {
     tray::refresh(app, status);
     dock::refresh(app, status);
-    window::retitle(app, status);
+    window::update(app, status);
 }
 
 /// Builds the Tauri app (shared state, plugins, the tray, commands) and
@@ -120,9 +124,9 @@ fn build_and_run(args: Args) -> ExitCode {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::open(app, View::Inbox);
         }))
-        .invoke_handler(commands::handler())
         .setup(move |app| {
             let handle = app.handle().clone();
+            app.manage(WindowHost::new(commands::dispatch));
             app.manage(Notifier::start(handle.clone()));
             app.manage(Dock::start());
             app.manage(Shared {

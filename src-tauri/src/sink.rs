@@ -6,12 +6,12 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use companion_core::{Effect, EffectSink, EventType, Input};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
 
 use crate::notify::Notifier;
 use crate::state::{AppState, lock};
 use crate::status::Pause;
-use crate::{calendar_file, links};
+use crate::{calendar_file, links, window};
 
 /// Under a burst of events the "last event" time is recorded for each but
 /// shown (tray relabel, window event) at most this often.
@@ -81,10 +81,10 @@ impl EffectSink for AppSink {
             }
             Effect::SetPause(until) => self.app.update(|s| s.pause = Pause::from_effect(*until)),
             Effect::FetchInboxHead | Effect::MarkRead(_) | Effect::MarkAllRead => {
-                let _ = self.app.emit("inbox-changed", ());
+                window::relay(&self.app, "inbox-changed", ());
             }
             Effect::FetchCalendar => {
-                let _ = self.app.emit("calendar-changed", ());
+                window::relay(&self.app, "calendar-changed", ());
             }
             Effect::OpenUrl(url) => links::open(url),
             Effect::TypeSeen(name) => {

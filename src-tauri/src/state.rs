@@ -13,7 +13,7 @@ use companion_core::preferences::SeenTypes;
 use companion_core::rest::Client;
 use companion_core::shell::Controls;
 use companion_core::store::{Config, Paths};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
 use tokio::sync::oneshot;
 
 use crate::cli::Args;
@@ -33,8 +33,8 @@ pub struct Shared {
     /// The notification server's do-not-disturb (`Inhibited`), as last
     /// read; handed to each session's engine.
     pub desktop_inhibited: std::sync::atomic::AtomicBool,
-    /// Brings the tray, the dock badge and the window title in line with
-    /// a new status. `lib.rs` wires it, so this module need not import
+    /// Brings the tray, the dock badge and the window (title and page) in
+    /// line with a new status. `lib.rs` wires it, so this module need not import
     /// them.
     pub redraw: fn(&AppHandle, &Status),
 }
@@ -102,7 +102,6 @@ impl AppState for AppHandle {
             (status.clone(), shared.redraw)
         };
         redraw(self, &snapshot);
-        let _ = self.emit("status", &snapshot);
     }
 
     fn controls(&self) -> Option<Controls> {

@@ -1,7 +1,8 @@
 //! One app per session: a second launch (the menu entry clicked again, a
 //! second autostart) hands over to the running app and exits, and the
 //! running app shows its window. Observed as the desktop sees it: the
-//! second process's exit, the first one's window on the X display.
+//! second process's exit, the first one's window on the X display. The
+//! window lives in a process of its own, which closing it ends.
 
 mod support;
 
@@ -9,7 +10,7 @@ use support::app::App;
 use support::desktop::{Desktop, Keyring};
 use support::sim::{ANA, Sim};
 use support::tray::Panel;
-use support::windows::{visible_titles, wait_for_title};
+use support::windows::{children_with_flag, close_all, visible_titles, wait_for_title};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_launch_exits_and_the_running_app_shows_its_window() {
@@ -42,6 +43,47 @@ async fn a_second_launch_exits_and_the_running_app_shows_its_window() {
         "one stream: the second app never connected"
     );
 }
+
+/// The window runs in a process of its own that ends when the window is
+/// closed (so WebKit's memory goes with it); the tray app keeps running
+/// and its stream open, and the next Open starts a new window process.
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_window_ends_its_process_and_the_tray_keeps_running() {
+    let desktop = Desktop::start(Keyring::Missing);
+    let sim = Sim::start().await;
+    let mut panel = Panel::start(&desktop.bus).await;
+    let mut app = App::launch(&desktop, &sim.url, Some(ANA), &["--open", "inbox"]);
+    let _tray = panel.item().await;
+    sim.wait_for_stream("u-ana").await;
+    let unread = sim.unread(ANA).await;
+    let title = format!("PMAP Companion ({unread} unread)");
+    wait_for_title(&desktop, &title).await;
+    let windows = children_with_flag(app.pid(), WINDOW_PROCESS);
+    assert_eq!(windows.len(), 1, "one window process, the app's child");
+
+    close_all(&desktop);
+    pmap_testkit::eventually_blocking("the window process to end", || {
+        (children_with_flag(app.pid(), WINDOW_PROCESS).is_empty()
+            && !std::path::Path::new(&format!("/proc/{}", windows[0])).exists())
+        .then_some(())
+    });
+    assert_eq!(visible_titles(&desktop), Vec::<String>::new());
+    assert!(app.exited().is_none(), "the tray app keeps running");
+    assert_eq!(sim_streams(&sim).await, 1, "its stream stays open");
+
+    // Opened again (a second launch, as the menu entry does): a new
+    // window process, the same app.
+    let mut again = App::launch(&desktop, &sim.url, Some(ANA), &[]);
+    pmap_testkit::eventually_blocking("the second launch to exit", || again.exited());
+    wait_for_title(&desktop, &title).await;
+    let reopened = children_with_flag(app.pid(), WINDOW_PROCESS);
+    assert_eq!(reopened.len(), 1, "one window process again");
+    assert_ne!(reopened, windows, "a new process");
+    assert!(app.exited().is_none(), "the tray app keeps running");
+}
+
+/// The flag the app starts its window process with.
+const WINDOW_PROCESS: &str = "--window-process";
 
 /// How many event streams the simulator has open.
 async fn sim_streams(sim: &Sim) -> usize {

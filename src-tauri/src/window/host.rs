@@ -1,0 +1,182 @@
+//! The app's side of the window: it starts the window process on demand,
+//! answers its calls through the commands, and tells it what changed.
+
+use std::future::Future;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
+use std::pin::Pin;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::Serialize;
+use serde_json::Value;
+use tauri::{AppHandle, Manager};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+use super::wire::{self, FromWindow, ToWindow};
+use crate::cli::{View, WINDOW_PROCESS_FLAG};
+use crate::state::{AppState, lock};
+use crate::status::Status;
+
+/// Runs one call from the page: the command's name and its arguments, to
+/// its value or the message its promise is rejected with. `lib.rs` hands
+/// in `commands::dispatch`, which this module cannot import (the commands
+/// sit above it).
+pub type Dispatch =
+    fn(AppHandle, String, Value) -> Pin<Box<dyn Future<Output = Result<Value, Value>> + Send>>;
+
+/// The window process, if one is running, and how to reach it.
+pub struct WindowHost {
+    link: Mutex<Option<Link>>,
+    started: AtomicU64,
+    dispatch: Dispatch,
+}
+
+struct Link {
+    /// Tells a `Closed` or an ended process from a newer one's.
+    generation: u64,
+    to_window: mpsc::UnboundedSender<ToWindow>,
+}
+
+impl WindowHost {
+    pub fn new(dispatch: Dispatch) -> WindowHost {
+        WindowHost {
+            link: Mutex::new(None),
+            started: AtomicU64::new(0),
+            dispatch,
+        }
+    }
+
+    fn send(&self, message: ToWindow) {
+        if let Some(link) = lock(&self.link).as_ref() {
+            let _ = link.to_window.send(message);
+        }
+    }
+
+    fn forget(&self, generation: u64) {
+        let mut link = lock(&self.link);
+        if link.as_ref().is_some_and(|l| l.generation == generation) {
+            *link = None;
+        }
+    }
+}
+
+/// Shows `view`, starting the window process if there is none.
+pub fn open(app: &AppHandle, view: View) {
+    let host = app.state::<WindowHost>();
+    let mut link = lock(&host.link);
+    if let Some(current) = link.as_ref()
+        && current.to_window.send(ToWindow::Show { view }).is_ok()
+    {
+        return;
+    }
+    match start(app, &host, view) {
+        Ok(started) => *link = Some(started),
+        Err(error) => tracing::error!(%error, "could not start the window process"),
+    }
+}
+
+/// Brings an open window's title and page in line with `status`.
+pub fn update(app: &AppHandle, status: &Status) {
+    let host = app.state::<WindowHost>();
+    host.send(ToWindow::Title {
+        title: status.window_title(),
+    });
+    relay(app, "status", status);
+}
+
+/// Hands the app event `name` to an open window's page.
+pub fn relay(app: &AppHandle, name: &str, payload: impl Serialize) {
+    let Ok(payload) = serde_json::to_value(payload) else {
+        return;
+    };
+    app.state::<WindowHost>().send(ToWindow::Event {
+        name: name.to_owned(),
+        payload,
+    });
+}
+
+/// Starts this program as the window process, its standard input one end
+/// of a socket pair whose other end the app keeps; the window is shown on
+/// `view` as soon as the process reads its first lines.
+fn start(app: &AppHandle, host: &WindowHost, view: View) -> io::Result<Link> {
+    let (ours, theirs) = UnixStream::pair()?;
+    let child = Command::new(std::env::current_exe()?)
+        .arg(WINDOW_PROCESS_FLAG)
+        .stdin(Stdio::from(OwnedFd::from(theirs)))
+        .spawn()?;
+    let generation = host.started.fetch_add(1, Ordering::Relaxed);
+    tracing::info!(pid = child.id(), "window process started");
+    let (to_window, queued) = mpsc::unbounded_channel();
+    let title = app.status().window_title();
+    let _ = to_window.send(ToWindow::Title { title });
+    let _ = to_window.send(ToWindow::Show { view });
+    let answers = to_window.clone();
+    tauri::async_runtime::spawn(serve(app.clone(), generation, ours, child, queued, answers));
+    Ok(Link {
+        generation,
+        to_window,
+    })
+}
+
+/// Carries messages both ways until the window process ends, then reaps it.
+async fn serve(
+    app: AppHandle,
+    generation: u64,
+    socket: UnixStream,
+    child: Child,
+    mut queued: mpsc::UnboundedReceiver<ToWindow>,
+    answers: mpsc::UnboundedSender<ToWindow>,
+) {
+    let socket = socket
+        .set_nonblocking(true)
+        .and_then(|()| tokio::net::UnixStream::from_std(socket));
+    let socket = match socket {
+        Ok(socket) => socket,
+        Err(error) => {
+            tracing::error!(%error, "no link to the window process");
+            return reap(&app, generation, child).await;
+        }
+    };
+    let (read, mut write) = socket.into_split();
+    let writer = tauri::async_runtime::spawn(async move {
+        while let Some(message) = queued.recv().await {
+            if write.write_all(&wire::line(&message)).await.is_err() {
+                break;
+            }
+        }
+    });
+    let dispatch = app.state::<WindowHost>().dispatch;
+    let mut lines = BufReader::new(read).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        match serde_json::from_str::<FromWindow>(&line) {
+            Ok(FromWindow::Call { id, command, args }) => {
+                let (app, answers) = (app.clone(), answers.clone());
+                tauri::async_runtime::spawn(async move {
+                    let (ok, value) = match dispatch(app, command, args).await {
+                        Ok(value) => (true, value),
+                        Err(message) => (false, message),
+                    };
+                    let _ = answers.send(ToWindow::Answer { id, ok, value });
+                });
+            }
+            Ok(FromWindow::Closed) => app.state::<WindowHost>().forget(generation),
+            Err(error) => tracing::warn!(%error, "unreadable line from the window process"),
+        }
+    }
+    writer.abort();
+    reap(&app, generation, child).await;
+}
+
+async fn reap(app: &AppHandle, generation: u64, mut child: Child) {
+    app.state::<WindowHost>().forget(generation);
+    let pid = child.id();
+    match tauri::async_runtime::spawn_blocking(move || child.wait()).await {
+        Ok(Ok(status)) => tracing::info!(pid, %status, "window process ended"),
+        Ok(Err(error)) => tracing::warn!(pid, %error, "window process not reaped"),
+        Err(error) => tracing::warn!(pid, %error, "window process not reaped"),
+    }
+}
