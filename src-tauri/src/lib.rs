@@ -10,10 +10,11 @@
 //! - `sink` is the [`companion_core::EffectSink`]: it keeps the `status`
 //!   current and drives the `tray` (icon, badge, menu), the `notify`
 //!   pop-ups and the window's live updates.
-//! - `window` creates the one window on demand and destroys it on close,
-//!   so an idle tray holds no webview; `commands` is all the webview may
-//!   call. The token goes from the sign-in form to the keyring and never
-//!   back to JavaScript.
+//! - `window` runs the one window in a process of its own, started on
+//!   demand and ended when the window closes, so the tray never holds a
+//!   webview; `commands` is all the page may call, forwarded by name from
+//!   that process. The token goes from the sign-in form to the keyring
+//!   and never back to JavaScript.
 //!
 //! ## Layers
 //!
@@ -74,7 +75,8 @@ use status::Status;
 use window::WindowHost;
 
 /// Starts the tray app: parses the arguments, sets up logging, then builds
-/// and runs the Tauri app until the user quits.
+/// and runs the Tauri app until the user quits. With `--window-process`
+/// it is the window the app started instead (see `window`).
 pub fn run() -> ExitCode {
     // First, while the process has one thread: no child inherits the token.
     companion_core::store::take_token_from_env();
