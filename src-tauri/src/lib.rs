@@ -151,6 +151,11 @@ fn build_and_run(args: Args) -> ExitCode {
                 );
             }
             tauri::async_runtime::spawn(session::start_at_launch(handle.clone()));
+            tauri::async_runtime::spawn(async {
+                tokio::time::sleep(memory::TRIM_AFTER).await;
+                let trimmed_kib = memory::trim_start_up_pages();
+                tracing::info!(trimmed_kib, "start-up pages handed back");
+            });
             match open_at_start {
                 Some(view) => window::open(&handle, view),
                 None if !tray_shown => window::open(&handle, View::Inbox),

@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 
 use super::wire::{self, FromWindow, ToWindow};
 use crate::cli::{View, WINDOW_PROCESS_FLAG};
+use crate::memory;
 use crate::state::{AppState, lock};
 use crate::status::Status;
 
@@ -175,7 +176,10 @@ async fn reap(app: &AppHandle, generation: u64, mut child: Child) {
     app.state::<WindowHost>().forget(generation);
     let pid = child.id();
     match tauri::async_runtime::spawn_blocking(move || child.wait()).await {
-        Ok(Ok(status)) => tracing::info!(pid, %status, "window process ended"),
+        Ok(Ok(status)) => {
+            let trimmed_kib = memory::trim_start_up_pages();
+            tracing::info!(pid, %status, trimmed_kib, "window process ended");
+        }
         Ok(Err(error)) => tracing::warn!(pid, %error, "window process not reaped"),
         Err(error) => tracing::warn!(pid, %error, "window process not reaped"),
     }
