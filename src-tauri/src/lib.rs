@@ -92,6 +92,7 @@ pub fn run() -> ExitCode {
     if args.window_process {
         return window::run_process();
     }
+    memory::one_malloc_arena();
     build_and_run(args)
 }
 
