@@ -8,11 +8,12 @@
 //! silent (its badge effect still applies).
 
 use std::borrow::Cow;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::num::NonZeroUsize;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lru::LruCache;
+use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::event::{Envelope, EventType};
 
@@ -29,25 +30,47 @@ pub(crate) enum Side {
     Domain,
 }
 
-/// An event identity `(type, subject, discriminator)`, kept as two keyed
-/// 64-bit SipHashes rather than three strings: remembering a frame then
+/// An event identity `(type, subject, discriminator)`, kept as one keyed
+/// 128-bit SipHash rather than three strings: remembering a frame then
 /// allocates nothing. Two identities collide with odds of about 2⁻¹²⁸ per
-/// pair (the keys are random per process, so no producer can aim for it).
+/// pair (the key is random per process, so no producer can aim for it).
 type Identity = u128;
 
 pub(crate) struct Dedup {
-    seen: LruCache<Identity, ()>,
-    keys: [RandomState; 2],
+    /// Keyed by a hash already: the map only folds it (see [`Folded`]).
+    seen: LruCache<Identity, (), BuildHasherDefault<Folded>>,
+    key: (u64, u64),
     claims: LruCache<(String, String), (DateTime<Utc>, Side)>,
 }
 
 impl Default for Dedup {
     fn default() -> Self {
         Dedup {
-            seen: LruCache::new(SEEN_CAPACITY),
-            keys: [RandomState::new(), RandomState::new()],
+            seen: LruCache::with_hasher(SEEN_CAPACITY, BuildHasherDefault::default()),
+            key: rand::random(),
             claims: LruCache::new(CLAIM_CAPACITY),
         }
+    }
+}
+
+/// The seen set's own hasher. Its keys are keyed SipHashes, as uniform as
+/// hashes get, so hashing them again (the map's default is SipHash too)
+/// would only spend time: the two halves are folded into one.
+#[derive(Default)]
+pub(crate) struct Folded(u64);
+
+impl Hasher for Folded {
+    fn write_u128(&mut self, n: u128) {
+        self.0 ^= (n as u64) ^ ((n >> 64) as u64);
+    }
+    /// Not used by an `Identity`; any bytes still spread over the result.
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -62,9 +85,9 @@ impl Dedup {
         let Some((ty, subject, discriminator)) = identity(envelope) else {
             return false;
         };
-        let parts = (ty, &*subject, &*discriminator);
-        let [a, b] = &self.keys;
-        let identity = u128::from(a.hash_one(parts)) << 64 | u128::from(b.hash_one(parts));
+        let mut hasher = SipHasher13::new_with_keys(self.key.0, self.key.1);
+        (ty, &*subject, &*discriminator).hash(&mut hasher);
+        let identity: Identity = hasher.finish128().as_u128();
         self.seen.put(identity, ()).is_some()
     }
 
