@@ -8,8 +8,9 @@
 //!   common case that pops nothing up), excluding building the `Input`;
 //! - `engine_mix`: the same over the mix of the `decide` bench (pop-ups,
 //!   inbox rows, reads, someone else's notifications, rich frames);
-//! - `sse_parser`: `Parser::feed` turning the flood's bytes into owned
-//!   messages (the `Input::Frame` the shell hands the engine owns its data).
+//! - `sse_parser`: `Parser::feed` turning the flood's bytes, in 16 KiB
+//!   network chunks, into messages (a frame whose line lies whole in a
+//!   chunk shares it; the few cut by a chunk boundary are copied).
 //!
 //! `cargo bench -p companion-core --bench alloc [-- --frames N --out FILE]`
 //! prints one JSON object and, with `--out`, writes it there too.
@@ -19,6 +20,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use bytes::Bytes;
 use chrono::{DateTime, TimeDelta, Utc};
 use companion_core::engine::{Engine, EngineConfig, Input, LocalPrefs, ReminderLedger};
 use companion_core::event::Envelope;
@@ -117,8 +119,8 @@ fn t0() -> DateTime<Utc> {
 fn frames_of(make: fn(usize) -> String, from: usize, count: usize) -> Vec<Input> {
     (from..from + count)
         .map(|n| Input::Frame {
-            event: "message".to_owned(),
-            data: make(n),
+            event: "message".into(),
+            data: make(n).into(),
         })
         .collect()
 }
@@ -174,8 +176,9 @@ fn main() {
         .collect();
     let mut parser = Parser::new(1 << 20);
     let mut items = Vec::with_capacity(frames);
+    let chunks: Vec<Bytes> = wire.chunks(16 * 1024).map(Bytes::copy_from_slice).collect();
     let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for chunk in wire.chunks(16 * 1024) {
+    for chunk in &chunks {
         parser.feed(chunk, &mut items);
     }
     let sse_parser = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / frames as f64;

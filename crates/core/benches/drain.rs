@@ -9,6 +9,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use companion_core::engine::{Engine, EngineConfig, Input, LocalPrefs, ReminderLedger};
 use companion_core::event::Envelope;
@@ -70,7 +71,10 @@ fn main() {
         .iter()
         .flat_map(|d| format!("data: {d}\n\n").into_bytes())
         .collect();
-    let chunks: Vec<&[u8]> = wire.chunks(256 * 1024).collect();
+    let chunks: Vec<Bytes> = wire
+        .chunks(256 * 1024)
+        .map(Bytes::copy_from_slice)
+        .collect();
 
     let parse = per_frame(frames, rounds, || {
         let mut parser = Parser::new(1 << 20);

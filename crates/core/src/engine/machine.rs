@@ -121,7 +121,9 @@ impl Engine {
         match input {
             Input::Connecting => self.set_connection(ConnectionState::Connecting, &mut out),
             Input::StreamOpened => self.on_stream_opened(now, &mut out),
-            Input::Frame { event, data } => self.on_frame(&event, &data, now, &mut out),
+            Input::Frame { event, data } => {
+                self.on_frame(&event.text(), &data.text(), now, &mut out)
+            }
             Input::Heartbeat => self.stats.heartbeats += 1,
             Input::FrameTooLarge { .. } => self.stats.oversized += 1,
             Input::StreamFailed {
