@@ -18,7 +18,7 @@ impl<'a> Envelope<'a> {
         if self.event_type != EventType::NotificationCreated {
             return None;
         }
-        self.payload.notification.object()
+        self.payload.notification.as_deref()?.object()
     }
 
     /// The inbox row's `data` object (`finding_id`, `severity`, …).
