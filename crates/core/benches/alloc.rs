@@ -2,7 +2,7 @@
 //! system one. No timing: a count does not care how busy the machine is.
 //!
 //! Four figures, each after a warm-up long enough to fill the engine's
-//! bounded caches (the dedup LRU reuses its nodes once full):
+//! bounded caches (the dedup set reuses its tables once it has turned over):
 //! - `decode`: `Envelope::decode` alone on the flood frame;
 //! - `engine`: `Engine::handle` on the flood frame (`finding_updated`, the
 //!   common case that pops nothing up), excluding building the `Input`;
@@ -152,7 +152,7 @@ fn main() {
             _ => {} // `cargo bench` passes `--bench`
         }
     }
-    let warm = 5_000; // more than the dedup LRU holds (4 096)
+    let warm = 5_000; // more than one dedup generation (4 096)
 
     let data: Vec<String> = (0..frames).map(flood_frame).collect();
     let before = ALLOCATIONS.load(Ordering::Relaxed);

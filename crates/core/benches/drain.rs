@@ -46,6 +46,9 @@ fn engine() -> Engine {
 }
 
 fn per_frame(frames: usize, rounds: usize, mut run: impl FnMut()) -> f64 {
+    if rounds == 0 {
+        return f64::NAN;
+    }
     run(); // warm-up
     let mut best = f64::MAX;
     for _ in 0..rounds {
@@ -58,14 +61,20 @@ fn per_frame(frames: usize, rounds: usize, mut run: impl FnMut()) -> f64 {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut frames, mut rounds) = (200_000, 5);
+    let (mut frames, mut rounds, mut only) = (200_000, 5, None);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--frames" => frames = args.next().and_then(|n| n.parse().ok()).unwrap_or(frames),
             "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(rounds),
+            // One stage alone (parse, decode, handle, drain), for a profiler.
+            "--only" => only = args.next(),
             _ => {} // `cargo bench` passes `--bench`
         }
     }
+    let rounds_of = |stage: &str| match &only {
+        Some(name) if name != stage => 0,
+        _ => rounds,
+    };
     let data: Vec<String> = (0..frames).map(flood_frame).collect();
     let wire: Vec<u8> = data
         .iter()
@@ -76,7 +85,7 @@ fn main() {
         .map(Bytes::copy_from_slice)
         .collect();
 
-    let parse = per_frame(frames, rounds, || {
+    let parse = per_frame(frames, rounds_of("parse"), || {
         let mut parser = Parser::new(1 << 20);
         let mut items = Vec::new();
         for chunk in &chunks {
@@ -85,13 +94,26 @@ fn main() {
             items.clear();
         }
     });
-    let decode = per_frame(frames, rounds, || {
+    let decode = per_frame(frames, rounds_of("decode"), || {
         for frame in &data {
             let _ = black_box(Envelope::decode(black_box(frame)));
         }
     });
+    let inputs: Vec<Input> = data
+        .iter()
+        .map(|d| Input::Frame {
+            event: "message".into(),
+            data: d.clone().into(),
+        })
+        .collect();
     let mut engine = engine();
-    let drain = per_frame(frames, rounds, || {
+    let now = Utc::now();
+    let handle = per_frame(frames, rounds_of("handle"), || {
+        for input in &inputs {
+            black_box(engine.handle(input.clone(), now));
+        }
+    });
+    let drain = per_frame(frames, rounds_of("drain"), || {
         let mut parser = Parser::new(1 << 20);
         let mut items = Vec::new();
         for chunk in &chunks {
@@ -110,6 +132,7 @@ fn main() {
     });
     println!(
         "frames {frames}, best of {rounds}: parse {parse:.0} ns, decode {decode:.0} ns, \
+         handle (decode + decide) {handle:.0} ns, \
          drain (parse + decode + decide) {drain:.0} ns = {:.2} M frames/s",
         1e3 / drain
     );

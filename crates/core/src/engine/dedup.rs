@@ -1,26 +1,29 @@
 //! "One real change, one pop-up."
 //!
-//! Two mechanisms: an exact-repeat filter (a bounded LRU of event identities,
-//! for producers or proxies that send a frame twice), and pairing: PMAP
-//! announces one change both as a domain event (`finding_assigned`) and as
-//! the `notification_created` it writes to the inbox. Whichever of the pair
-//! pops up first claims the subject for [`PAIR_WINDOW`]; the other stays
-//! silent (its badge effect still applies).
+//! Two mechanisms: an exact-repeat filter (a bounded set of the event
+//! identities seen lately, `recent.rs`, for producers or proxies that send
+//! a frame twice), and pairing: PMAP announces one change both as a domain
+//! event (`finding_assigned`) and as the `notification_created` it writes
+//! to the inbox. Whichever of the pair pops up first claims the subject for
+//! [`PAIR_WINDOW`]; the other stays silent (its badge effect still applies).
 
 use std::borrow::Cow;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::Hash;
 use std::num::NonZeroUsize;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lru::LruCache;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
+use super::recent::{Identity, Recent};
+
 use crate::event::{Envelope, EventType};
 
 /// How long one side of a notification/domain pair silences the other.
 pub(crate) const PAIR_WINDOW: TimeDelta = TimeDelta::seconds(10);
 
-const SEEN_CAPACITY: NonZeroUsize = NonZeroUsize::new(4096).expect("non-zero");
+/// Identities remembered: at least the last this many (see `recent.rs`).
+const SEEN_CAPACITY: usize = 4096;
 const CLAIM_CAPACITY: NonZeroUsize = NonZeroUsize::new(1024).expect("non-zero");
 
 /// Who claimed a subject's pop-up.
@@ -30,15 +33,12 @@ pub(crate) enum Side {
     Domain,
 }
 
-/// An event identity `(type, subject, discriminator)`, kept as one keyed
+/// Each identity `(type, subject, discriminator)` is kept as one keyed
 /// 128-bit SipHash rather than three strings: remembering a frame then
 /// allocates nothing. Two identities collide with odds of about 2⁻¹²⁸ per
 /// pair (the key is random per process, so no producer can aim for it).
-type Identity = u128;
-
 pub(crate) struct Dedup {
-    /// Keyed by a hash already: the map only folds it (see [`Folded`]).
-    seen: LruCache<Identity, (), BuildHasherDefault<Folded>>,
+    seen: Recent,
     key: (u64, u64),
     claims: LruCache<(String, String), (DateTime<Utc>, Side)>,
 }
@@ -46,31 +46,10 @@ pub(crate) struct Dedup {
 impl Default for Dedup {
     fn default() -> Self {
         Dedup {
-            seen: LruCache::with_hasher(SEEN_CAPACITY, BuildHasherDefault::default()),
+            seen: Recent::new(SEEN_CAPACITY),
             key: rand::random(),
             claims: LruCache::new(CLAIM_CAPACITY),
         }
-    }
-}
-
-/// The seen set's own hasher. Its keys are keyed SipHashes, as uniform as
-/// hashes get, so hashing them again (the map's default is SipHash too)
-/// would only spend time: the two halves are folded into one.
-#[derive(Default)]
-pub(crate) struct Folded(u64);
-
-impl Hasher for Folded {
-    fn write_u128(&mut self, n: u128) {
-        self.0 ^= (n as u64) ^ ((n >> 64) as u64);
-    }
-    /// Not used by an `Identity`; any bytes still spread over the result.
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
@@ -88,7 +67,7 @@ impl Dedup {
         let mut hasher = SipHasher13::new_with_keys(self.key.0, self.key.1);
         (ty, &*subject, &*discriminator).hash(&mut hasher);
         let identity: Identity = hasher.finish128().as_u128();
-        self.seen.put(identity, ()).is_some()
+        self.seen.check_in(identity)
     }
 
     /// Whether the other side of the pair already popped up for `subject`.
@@ -167,7 +146,7 @@ mod tests {
             let e = env(&frame);
             assert!(!d.is_repeat(&e));
         }
-        assert_eq!(d.seen.len(), SEEN_CAPACITY.get());
+        assert!((SEEN_CAPACITY..=2 * SEEN_CAPACITY).contains(&d.seen.len()));
     }
 
     #[test]
