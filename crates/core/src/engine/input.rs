@@ -55,7 +55,9 @@ pub enum Input {
     /// A `ScheduleTick` came due (or a periodic wake-up).
     Tick,
     User(UserAction),
-    PrefsChanged(LocalPrefs),
+    /// Boxed: the preferences are the largest input by far, and every
+    /// frame's input is as large as the largest (and moved a few times).
+    PrefsChanged(Box<LocalPrefs>),
     /// The operating system resumed from sleep or its network changed.
     System(SystemEvent),
 }

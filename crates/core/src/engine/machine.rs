@@ -165,7 +165,7 @@ impl Engine {
             Input::Tick => {}
             Input::User(action) => self.on_user(action, now, &mut out),
             Input::PrefsChanged(prefs) => {
-                self.config.prefs = prefs;
+                self.config.prefs = *prefs;
                 self.reminders_dirty = true;
             }
             Input::System(event) => self.on_system(event, &mut out),

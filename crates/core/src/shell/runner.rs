@@ -55,7 +55,10 @@ impl Controls {
     /// Applies new local preferences (pop-up/sound matrix, quiet hours, …)
     /// without restarting the stream.
     pub async fn set_prefs(&self, prefs: LocalPrefs) {
-        let _ = self.actions.send(Input::PrefsChanged(prefs)).await;
+        let _ = self
+            .actions
+            .send(Input::PrefsChanged(Box::new(prefs)))
+            .await;
     }
 
     /// The desktop's do-not-disturb went on or off.
