@@ -113,6 +113,24 @@ mod tests {
     }
 
     #[test]
+    fn a_frames_event_name_compares_with_str_as_the_tray_reads_it() {
+        // The tray's sink (src-tauri/src/sink.rs) matches this way.
+        fn is_ping(input: &crate::engine::Input) -> bool {
+            let event = match input {
+                crate::engine::Input::Frame { event, .. } => event,
+                _ => return false,
+            };
+            event == "ping"
+        }
+        let frame = |event: &str| crate::engine::Input::Frame {
+            event: event.into(),
+            data: FrameText::from_static("{}"),
+        };
+        assert!(is_ping(&frame("ping")));
+        assert!(!is_ping(&frame("message")));
+    }
+
+    #[test]
     fn it_reads_and_writes_as_a_json_string() {
         let text = FrameText::from_static("ping");
         let json = serde_json::to_string(&text).expect("serializable");
