@@ -2,14 +2,15 @@
 //! system one. No timing: a count does not care how busy the machine is.
 //!
 //! Four figures, each after a warm-up long enough to fill the engine's
-//! bounded caches (the dedup LRU reuses its nodes once full):
+//! bounded caches (the dedup set reuses its tables once it has turned over):
 //! - `decode`: `Envelope::decode` alone on the flood frame;
 //! - `engine`: `Engine::handle` on the flood frame (`finding_updated`, the
 //!   common case that pops nothing up), excluding building the `Input`;
 //! - `engine_mix`: the same over the mix of the `decide` bench (pop-ups,
 //!   inbox rows, reads, someone else's notifications, rich frames);
-//! - `sse_parser`: `Parser::feed` turning the flood's bytes into owned
-//!   messages (the `Input::Frame` the shell hands the engine owns its data).
+//! - `sse_parser`: `Parser::feed` turning the flood's bytes, in 16 KiB
+//!   network chunks, into messages (a frame whose line lies whole in a
+//!   chunk shares it; the few cut by a chunk boundary are copied).
 //!
 //! `cargo bench -p companion-core --bench alloc [-- --frames N --out FILE]`
 //! prints one JSON object and, with `--out`, writes it there too.
@@ -19,6 +20,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use bytes::Bytes;
 use chrono::{DateTime, TimeDelta, Utc};
 use companion_core::engine::{Engine, EngineConfig, Input, LocalPrefs, ReminderLedger};
 use companion_core::event::Envelope;
@@ -117,8 +119,8 @@ fn t0() -> DateTime<Utc> {
 fn frames_of(make: fn(usize) -> String, from: usize, count: usize) -> Vec<Input> {
     (from..from + count)
         .map(|n| Input::Frame {
-            event: "message".to_owned(),
-            data: make(n),
+            event: "message".into(),
+            data: make(n).into(),
         })
         .collect()
 }
@@ -150,7 +152,7 @@ fn main() {
             _ => {} // `cargo bench` passes `--bench`
         }
     }
-    let warm = 5_000; // more than the dedup LRU holds (4 096)
+    let warm = 5_000; // more than one dedup generation (4 096)
 
     let data: Vec<String> = (0..frames).map(flood_frame).collect();
     let before = ALLOCATIONS.load(Ordering::Relaxed);
@@ -174,8 +176,9 @@ fn main() {
         .collect();
     let mut parser = Parser::new(1 << 20);
     let mut items = Vec::with_capacity(frames);
+    let chunks: Vec<Bytes> = wire.chunks(16 * 1024).map(Bytes::copy_from_slice).collect();
     let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for chunk in wire.chunks(16 * 1024) {
+    for chunk in &chunks {
         parser.feed(chunk, &mut items);
     }
     let sse_parser = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / frames as f64;

@@ -58,8 +58,8 @@ fn frame_data(i: usize) -> String {
 fn frames() -> Vec<Input> {
     (0..FRAMES)
         .map(|i| Input::Frame {
-            event: "message".to_owned(),
-            data: frame_data(i),
+            event: "message".into(),
+            data: frame_data(i).into(),
         })
         .collect()
 }
@@ -93,14 +93,13 @@ fn t0() -> DateTime<Utc> {
 
 fn bench(c: &mut Criterion) {
     let inputs = frames();
+    let texts: Vec<String> = (0..FRAMES).map(frame_data).collect();
     let mut group = c.benchmark_group("engine");
     group.throughput(Throughput::Elements(FRAMES as u64));
     group.bench_function("decode_only", |b| {
         b.iter(|| {
-            for input in &inputs {
-                if let Input::Frame { data, .. } = input {
-                    let _ = black_box(Envelope::decode(black_box(data)));
-                }
+            for data in &texts {
+                let _ = black_box(Envelope::decode(black_box(data)));
             }
         })
     });

@@ -21,7 +21,10 @@ impl Engine {
     ) {
         self.stats.frames += 1;
         self.badge.count_frame(now);
-        let envelope = match Envelope::decode(data) {
+        // Matched by reference: an envelope is most of a kilobyte, and a
+        // move is a copy.
+        let decoded = Envelope::decode(data);
+        let envelope = match &decoded {
             Ok(Decoded::Event(envelope)) => envelope,
             Ok(Decoded::Ping) => {
                 self.stats.pings += 1;
@@ -37,7 +40,7 @@ impl Engine {
                 return;
             }
         };
-        for ty in self.seen_types.record_envelope(&envelope) {
+        for ty in self.seen_types.record_envelope(envelope) {
             out.push(Effect::TypeSeen(ty.as_str().to_owned()));
         }
         if envelope.event_type.is_notification()
@@ -46,13 +49,13 @@ impl Engine {
             self.stats.foreign_notifications += 1;
             return;
         }
-        if self.dedup.is_repeat(&envelope) {
+        if self.dedup.is_repeat(envelope) {
             self.stats.duplicates += 1;
             return;
         }
-        self.catch_up.saw(&envelope);
-        self.apply_to_counts(&envelope, now, out);
-        self.decide_popup(&envelope, now, out);
+        self.catch_up.saw(envelope);
+        self.apply_to_counts(envelope, now, out);
+        self.decide_popup(envelope, now, out);
     }
 
     /// Badge and calendar follow every event, shown or not.

@@ -1,25 +1,29 @@
 //! "One real change, one pop-up."
 //!
-//! Two mechanisms: an exact-repeat filter (a bounded LRU of event identities,
-//! for producers or proxies that send a frame twice), and pairing: PMAP
-//! announces one change both as a domain event (`finding_assigned`) and as
-//! the `notification_created` it writes to the inbox. Whichever of the pair
-//! pops up first claims the subject for [`PAIR_WINDOW`]; the other stays
-//! silent (its badge effect still applies).
+//! Two mechanisms: an exact-repeat filter (a bounded set of the event
+//! identities seen lately, `recent.rs`, for producers or proxies that send
+//! a frame twice), and pairing: PMAP announces one change both as a domain
+//! event (`finding_assigned`) and as the `notification_created` it writes
+//! to the inbox. Whichever of the pair pops up first claims the subject for
+//! [`PAIR_WINDOW`]; the other stays silent (its badge effect still applies).
 
 use std::borrow::Cow;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::Hash;
 use std::num::NonZeroUsize;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lru::LruCache;
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+use super::recent::{Identity, Recent};
 
 use crate::event::{Envelope, EventType};
 
 /// How long one side of a notification/domain pair silences the other.
 pub(crate) const PAIR_WINDOW: TimeDelta = TimeDelta::seconds(10);
 
-const SEEN_CAPACITY: NonZeroUsize = NonZeroUsize::new(4096).expect("non-zero");
+/// Identities remembered: at least the last this many (see `recent.rs`).
+const SEEN_CAPACITY: usize = 4096;
 const CLAIM_CAPACITY: NonZeroUsize = NonZeroUsize::new(1024).expect("non-zero");
 
 /// Who claimed a subject's pop-up.
@@ -29,23 +33,21 @@ pub(crate) enum Side {
     Domain,
 }
 
-/// An event identity `(type, subject, discriminator)`, kept as two keyed
-/// 64-bit SipHashes rather than three strings: remembering a frame then
+/// Each identity `(type, subject, discriminator)` is kept as one keyed
+/// 128-bit SipHash rather than three strings: remembering a frame then
 /// allocates nothing. Two identities collide with odds of about 2⁻¹²⁸ per
-/// pair (the keys are random per process, so no producer can aim for it).
-type Identity = u128;
-
+/// pair (the key is random per process, so no producer can aim for it).
 pub(crate) struct Dedup {
-    seen: LruCache<Identity, ()>,
-    keys: [RandomState; 2],
+    seen: Recent,
+    key: (u64, u64),
     claims: LruCache<(String, String), (DateTime<Utc>, Side)>,
 }
 
 impl Default for Dedup {
     fn default() -> Self {
         Dedup {
-            seen: LruCache::new(SEEN_CAPACITY),
-            keys: [RandomState::new(), RandomState::new()],
+            seen: Recent::new(SEEN_CAPACITY),
+            key: rand::random(),
             claims: LruCache::new(CLAIM_CAPACITY),
         }
     }
@@ -62,10 +64,10 @@ impl Dedup {
         let Some((ty, subject, discriminator)) = identity(envelope) else {
             return false;
         };
-        let parts = (ty, &*subject, &*discriminator);
-        let [a, b] = &self.keys;
-        let identity = u128::from(a.hash_one(parts)) << 64 | u128::from(b.hash_one(parts));
-        self.seen.put(identity, ()).is_some()
+        let mut hasher = SipHasher13::new_with_keys(self.key.0, self.key.1);
+        (ty, &*subject, &*discriminator).hash(&mut hasher);
+        let identity: Identity = hasher.finish128().as_u128();
+        self.seen.check_in(identity)
     }
 
     /// Whether the other side of the pair already popped up for `subject`.
@@ -144,7 +146,7 @@ mod tests {
             let e = env(&frame);
             assert!(!d.is_repeat(&e));
         }
-        assert_eq!(d.seen.len(), SEEN_CAPACITY.get());
+        assert!((SEEN_CAPACITY..=2 * SEEN_CAPACITY).contains(&d.seen.len()));
     }
 
     #[test]

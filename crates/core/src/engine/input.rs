@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::network::SystemEvent;
 use super::{LocalPrefs, Popup};
-use crate::event::CalendarItem;
+use crate::event::{CalendarItem, FrameText};
 use crate::rest::InboxPage;
 
 /// One thing the shell observed or the user did. The shell passes `now`
@@ -19,10 +19,11 @@ pub enum Input {
     Connecting,
     /// HTTP 200 with `text/event-stream` arrived.
     StreamOpened,
-    /// One SSE message: its event name (`"message"` by default) and data.
+    /// One SSE message: its event name (`"message"` by default) and data,
+    /// as the stream's bytes (a slice of the network chunk, not a copy).
     Frame {
-        event: String,
-        data: String,
+        event: FrameText,
+        data: FrameText,
     },
     /// A comment line (`: heartbeat`) was seen.
     Heartbeat,
@@ -54,7 +55,9 @@ pub enum Input {
     /// A `ScheduleTick` came due (or a periodic wake-up).
     Tick,
     User(UserAction),
-    PrefsChanged(LocalPrefs),
+    /// Boxed: the preferences are the largest input by far, and every
+    /// frame's input is as large as the largest (and moved a few times).
+    PrefsChanged(Box<LocalPrefs>),
     /// The operating system resumed from sleep or its network changed.
     System(SystemEvent),
 }

@@ -121,7 +121,9 @@ impl Engine {
         match input {
             Input::Connecting => self.set_connection(ConnectionState::Connecting, &mut out),
             Input::StreamOpened => self.on_stream_opened(now, &mut out),
-            Input::Frame { event, data } => self.on_frame(&event, &data, now, &mut out),
+            Input::Frame { event, data } => {
+                self.on_frame(&event.text(), &data.text(), now, &mut out)
+            }
             Input::Heartbeat => self.stats.heartbeats += 1,
             Input::FrameTooLarge { .. } => self.stats.oversized += 1,
             Input::StreamFailed {
@@ -163,7 +165,7 @@ impl Engine {
             Input::Tick => {}
             Input::User(action) => self.on_user(action, now, &mut out),
             Input::PrefsChanged(prefs) => {
-                self.config.prefs = prefs;
+                self.config.prefs = *prefs;
                 self.reminders_dirty = true;
             }
             Input::System(event) => self.on_system(event, &mut out),

@@ -39,6 +39,7 @@ mod network;
 mod pause;
 mod prefs;
 mod quiet_hours;
+mod recent;
 mod remind;
 mod reminders;
 mod scope;

@@ -32,10 +32,19 @@ impl Due<'_> {
     }
 }
 
+fn by_length_then_bytes(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
 /// The reminder-bearing items of the latest calendar.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Reminders {
     items: Vec<CalendarItem>,
+    /// The items' entity ids, sorted by length, then bytes: every finding
+    /// frame that is not the user's asks about its entity, so that is a
+    /// binary search, not a walk over the calendar, and most steps are
+    /// settled by the length alone (no `memcmp`).
+    entities: Vec<String>,
     /// False until the first calendar arrives: nothing is pruned before.
     pub known: bool,
 }
@@ -46,6 +55,10 @@ impl Reminders {
             .into_iter()
             .filter(|i| i.kind.has_reminders())
             .collect();
+        self.entities = self.items.iter().map(|i| i.entity_id.clone()).collect();
+        self.entities
+            .sort_unstable_by(|a, b| by_length_then_bytes(a, b));
+        self.entities.dedup();
         self.known = true;
     }
 
@@ -55,7 +68,9 @@ impl Reminders {
 
     /// Whether a personal deadline is about this entity (a finding id).
     pub fn is_about_entity(&self, entity_id: &str) -> bool {
-        self.items.iter().any(|i| i.entity_id == entity_id)
+        self.entities
+            .binary_search_by(|id| by_length_then_bytes(id, entity_id))
+            .is_ok()
     }
 
     pub fn contains(&self, item_id: &str) -> bool {
@@ -130,6 +145,31 @@ mod tests {
     }
 
     const LEADS: [i64; 3] = [1440, 60, 0];
+
+    #[test]
+    fn entities_are_those_of_the_reminder_bearing_items() {
+        let on = |entity: &str, kind| {
+            let mut i = item(&format!("{kind:?}:{entity}"), t(30), kind);
+            i.entity_id = entity.to_owned();
+            i
+        };
+        let mut r = Reminders::default();
+        r.set_items(vec![
+            on("f-9", CalendarKind::SlaDeadline),
+            on("f-2", CalendarKind::RetestDue),
+            on("f-9", CalendarKind::RetestDue),
+            on("s-1", CalendarKind::ScanScheduled),
+        ]);
+        assert!(r.is_about_entity("f-9"));
+        assert!(r.is_about_entity("f-2"));
+        assert!(
+            !r.is_about_entity("s-1"),
+            "a scheduled scan has no reminders"
+        );
+        assert!(!r.is_about_entity("f-1"));
+        r.set_items(Vec::new());
+        assert!(!r.is_about_entity("f-9"), "a new calendar replaces the old");
+    }
 
     #[test]
     fn closest_due_lead_fires_and_supersedes_earlier_ones() {

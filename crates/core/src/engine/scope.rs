@@ -151,12 +151,12 @@ impl Engine {
         let addressed = envelope.user_id().as_deref() == Some(me);
         match group {
             ScopeGroup::Findings => {
-                envelope.assignee_ids().iter().any(|id| id == me)
-                    || envelope.subject().is_some_and(|(kind, id)| {
-                        kind == "finding" && self.reminders.is_about_entity(&id)
-                    })
+                envelope.is_assigned_to(me)
+                    || envelope
+                        .subject_id_of_kind("finding")
+                        .is_some_and(|id| self.reminders.is_about_entity(&id))
             }
-            ScopeGroup::Approvals => addressed || envelope.assignee_ids().iter().any(|id| id == me),
+            ScopeGroup::Approvals => addressed || envelope.is_assigned_to(me),
             ScopeGroup::Scans => addressed || envelope.actor_id().as_deref() == Some(me),
         }
     }

@@ -49,13 +49,15 @@ impl Deadline {
 
     /// Disarms and returns `true` when due at `now`. A deadline more than
     /// `delay` ahead means the clock went backwards: it is pulled in.
+    /// (Asked on every input: the common answer, "armed, not due, not too
+    /// far", costs one subtraction, which cannot overflow.)
     pub fn fire(&mut self, now: DateTime<Utc>, delay: TimeDelta) -> bool {
         match self.due {
             Some(due) if now >= due => {
                 self.due = None;
                 true
             }
-            Some(due) if due > after(now, delay) => {
+            Some(due) if due.signed_duration_since(now) > delay => {
                 self.due = Some(after(now, delay));
                 false
             }
@@ -90,6 +92,20 @@ mod tests {
         d.arm(t(0), TimeDelta::seconds(2));
         assert!(!d.fire(t(-3600), TimeDelta::seconds(2)));
         assert_eq!(d.due(), Some(t(-3598)));
+    }
+
+    #[test]
+    fn a_deadline_near_the_end_of_time_is_not_pulled_in() {
+        let mut d = Deadline::default();
+        d.arm(DateTime::<Utc>::MAX_UTC, TimeDelta::days(1));
+        let near_end = DateTime::<Utc>::MAX_UTC - TimeDelta::hours(1);
+        assert!(!d.fire(near_end, TimeDelta::days(1)));
+        assert_eq!(d.due(), Some(DateTime::<Utc>::MAX_UTC));
+        assert!(!d.fire(DateTime::<Utc>::MIN_UTC, TimeDelta::days(1)));
+        assert_eq!(
+            d.due(),
+            Some(after(DateTime::<Utc>::MIN_UTC, TimeDelta::days(1)))
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::EventType;
 use super::payload::Payload;
-use super::wire::{Fields, Scalar, Shape, ShapeSeed, Skip};
+use super::wire::{Fields, Scalar, Shape, ShapeKind, ShapeSeed, Skip};
 
 /// One event in the thin shape, borrowing its strings from the frame.
 ///
@@ -55,12 +55,14 @@ impl<'a> Envelope<'a> {
     /// text and without allocating unless a string has escapes.
     pub fn decode(data: &'a str) -> Result<Decoded<'a>, DecodeError> {
         let mut parser = serde_json::Deserializer::from_str(data.trim_start_matches('\u{feff}'));
-        let mut frame = Shape::<Frame>::Absent;
+        let mut frame = Shape::<Frame>::default();
         ShapeSeed(&mut frame)
             .deserialize(&mut parser)
             .and_then(|()| parser.end())
             .map_err(|e| DecodeError::Json(e.to_string()))?;
-        let Shape::Object(frame) = &mut frame else {
+        // Read by reference: moving the frame's kilobyte of fields about
+        // (rustc does not elide those moves) costs more than decoding it.
+        let Some(frame) = frame.object_mut() else {
             return Err(DecodeError::NotAnObject);
         };
         let type_name = match frame.type_name.as_str() {
@@ -74,10 +76,9 @@ impl<'a> Envelope<'a> {
         if !frame.thin {
             return Ok(Decoded::Event(frame.flatten_rich(event_type)));
         }
-        let payload = match std::mem::take(&mut frame.body) {
-            Shape::Object(payload) => payload,
-            Shape::Null | Shape::Absent => Payload::default(),
-            Shape::Other => return Err(DecodeError::BadPayload),
+        let payload = match frame.body.kind {
+            ShapeKind::Object | ShapeKind::Null | ShapeKind::Absent => frame.body.take_object(),
+            ShapeKind::Other => return Err(DecodeError::BadPayload),
         };
         Ok(Decoded::Event(Envelope {
             event_type,
@@ -131,10 +132,7 @@ impl<'a> Frame<'a> {
     /// one reads those). Envelope-level metadata wins over a `data` key of
     /// the same name; a `null` one does not.
     fn flatten_rich(&mut self, event_type: EventType) -> Envelope<'a> {
-        let mut payload = match std::mem::take(&mut self.body) {
-            Shape::Object(payload) => payload,
-            _ => Payload::default(),
-        };
+        let mut payload = self.body.take_object();
         let overrides = [
             (&mut self.correlation_id, &mut payload.correlation_id),
             (&mut self.timestamp, &mut payload.timestamp),
@@ -144,7 +142,7 @@ impl<'a> Frame<'a> {
                 *slot = std::mem::take(value);
             }
         }
-        if let Shape::Object(subject) = &mut self.subject {
+        if let Some(subject) = self.subject.object_mut() {
             if subject.kind.is_some_value() {
                 payload.subject_type = std::mem::take(&mut subject.kind);
             }

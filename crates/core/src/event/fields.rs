@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use super::payload::{Row, RowData};
-use super::subject::{canonical_subject_type, subject_from_slots};
+use super::subject::{canonical_subject_type, is_kind, subject_from_slots};
 use super::wire::Scalar;
 use super::{Envelope, EventType, Severity};
 
@@ -18,7 +18,7 @@ impl<'a> Envelope<'a> {
         if self.event_type != EventType::NotificationCreated {
             return None;
         }
-        self.payload.notification.object()
+        self.payload.notification.as_deref()?.object()
     }
 
     /// The inbox row's `data` object (`finding_id`, `severity`, …).
@@ -46,6 +46,14 @@ impl<'a> Envelope<'a> {
     pub fn subject(&self) -> Option<(String, String)> {
         self.subject_parts()
             .map(|(ty, id)| (canonical_subject_type(&ty), id.into_owned()))
+    }
+
+    /// The subject's id when the subject is of the kind `name` (canonical,
+    /// `"finding"`), borrowed: the scope check runs on every frame.
+    pub(crate) fn subject_id_of_kind(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.subject_parts()
+            .filter(|(ty, _)| is_kind(ty, name))
+            .map(|(_, id)| id)
     }
 
     /// The subject's id alone, borrowed (dedup needs no more).

@@ -10,6 +10,7 @@ mod decode_tests;
 mod envelope;
 mod event_type;
 mod fields;
+mod frame_text;
 mod payload;
 mod severity;
 mod subject;
@@ -18,6 +19,7 @@ mod wire;
 pub use calendar::{CalendarItem, CalendarKind, CalendarPage};
 pub use envelope::{DecodeError, Decoded, Envelope};
 pub use event_type::{EventGroup, EventType};
+pub use frame_text::FrameText;
 pub use severity::{Severity, UnknownSeverity};
 
 pub(crate) use subject::{deep_link, inbox_link, subject_from_ids};

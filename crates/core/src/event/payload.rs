@@ -20,7 +20,9 @@ pub(crate) struct Payload<'a> {
     pub(crate) user_id: Scalar<'a>,
     pub(crate) title: Scalar<'a>,
     pub(crate) name: Scalar<'a>,
-    pub(crate) notification: Shape<Row<'a>>,
+    /// Boxed, and only once a frame has the key: the row is almost half
+    /// the payload's size, and the frames that carry one are few.
+    pub(crate) notification: Option<Box<Shape<Row<'a>>>>,
     pub(crate) notification_id: Scalar<'a>,
     pub(crate) assignee_ids: List<'a>,
     pub(crate) assignee_id: Scalar<'a>,
@@ -79,7 +81,10 @@ impl<'de> Fields<'de> for Payload<'de> {
             PayloadKey::UserId => self.user_id = map.next_value()?,
             PayloadKey::Title => self.title = map.next_value()?,
             PayloadKey::Name => self.name = map.next_value()?,
-            PayloadKey::Notification => map.next_value_seed(ShapeSeed(&mut self.notification))?,
+            PayloadKey::Notification => {
+                let row = self.notification.get_or_insert_with(Box::default);
+                map.next_value_seed(ShapeSeed(row))?
+            }
             PayloadKey::NotificationId => self.notification_id = map.next_value()?,
             PayloadKey::AssigneeIds => self.assignee_ids = map.next_value()?,
             PayloadKey::AssigneeId => self.assignee_id = map.next_value()?,

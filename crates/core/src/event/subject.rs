@@ -75,11 +75,25 @@ const SUBJECTS: [SubjectKind; ID_KEYS] = [
 /// The inbox page: where a link about no one subject goes.
 const INBOX_PATH: &str = "/notifications";
 
+/// The kind a type names, in any case and with surrounding spaces (the
+/// table is lower case, so this is `to_ascii_lowercase` without the copy:
+/// every frame's scope check asks).
 fn kind_named(subject_type: &str) -> Option<&'static SubjectKind> {
-    let lower = subject_type.trim().to_ascii_lowercase();
-    SUBJECTS
-        .iter()
-        .find(|kind| kind.name == lower || kind.aliases.contains(&lower.as_str()))
+    let wanted = subject_type.trim();
+    SUBJECTS.iter().find(|kind| {
+        std::iter::once(&kind.name)
+            .chain(kind.aliases)
+            .any(|name| name.eq_ignore_ascii_case(wanted))
+    })
+}
+
+/// Whether a subject type is, canonically, the kind `name` (lower case,
+/// `"finding"`).
+pub(crate) fn is_kind(subject_type: &str, name: &str) -> bool {
+    kind_named(subject_type).map_or_else(
+        || subject_type.trim().eq_ignore_ascii_case(name),
+        |kind| kind.name == name,
+    )
 }
 
 /// `(type, id)` from the first id key a payload or row `data` names.
@@ -186,6 +200,22 @@ mod tests {
             "https://pmap.example.com/scans/s-1",
             "a trailing slash on the origin is not doubled"
         );
+    }
+
+    #[test]
+    fn kinds_are_matched_in_any_case_and_spelling() {
+        let cases = [
+            ("finding", "finding", true),
+            (" Findings ", "finding", true),
+            ("APPROVAL_REQUESTS", "approval", true),
+            ("scan", "finding", false),
+            ("Agreement", "agreement", true),
+            ("agreements", "agreement", false),
+        ];
+        for (raw, name, want) in cases {
+            assert_eq!(is_kind(raw, name), want, "{raw:?} is {name:?}");
+            assert_eq!(canonical_subject_type(raw) == name, want, "{raw:?}");
+        }
     }
 
     #[test]

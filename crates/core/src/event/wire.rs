@@ -177,30 +177,48 @@ pub(crate) trait Fields<'de>: Default {
     fn read<A: MapAccess<'de>>(&mut self, key: Self::Key, map: &mut A) -> Result<(), A::Error>;
 }
 
-/// A value expected to be an object: it was `null`, an object, or
-/// something else (which was still validated).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) enum Shape<T> {
+/// A value expected to be an object, read where it lies: what it was
+/// (`null`, an object, or something else, which was still validated), and
+/// its fields, which are the defaults unless it was an object.
+///
+/// The fields are always there, not only in an `Object` variant, so that
+/// reading an object fills them in place: the typed fields of a frame are
+/// most of a kilobyte, and building them anew for each object (then moving
+/// them into place) was a visible share of a flood's time in `memmove`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Shape<T> {
+    pub(crate) kind: ShapeKind,
+    fields: T,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum ShapeKind {
     #[default]
     Absent,
     Null,
-    Object(T),
+    Object,
     Other,
 }
 
 impl<T> Shape<T> {
     pub(crate) fn object(&self) -> Option<&T> {
-        match self {
-            Shape::Object(value) => Some(value),
-            _ => None,
-        }
+        (self.kind == ShapeKind::Object).then_some(&self.fields)
+    }
+
+    pub(crate) fn object_mut(&mut self) -> Option<&mut T> {
+        (self.kind == ShapeKind::Object).then_some(&mut self.fields)
     }
 }
 
-/// Reads a value into a [`Shape`] where it lies. The typed fields of a
-/// frame are about a kilobyte; returned by value from every nested
-/// visitor they were copied several times per frame (a fifth of the
-/// client's time went to `memmove`).
+/// Only what [`Shape::object`] shows counts: the fields of a value that
+/// turned out not to be an object are not compared.
+impl<T: PartialEq> PartialEq for Shape<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.object() == other.object()
+    }
+}
+
+/// Reads a value into a [`Shape`] where it lies (see there why).
 pub(crate) struct ShapeSeed<'s, T>(pub(crate) &'s mut Shape<T>);
 
 impl<'de, T: Fields<'de>> DeserializeSeed<'de> for ShapeSeed<'_, T> {
@@ -225,49 +243,58 @@ impl<'de, T: Fields<'de>> Visitor<'de> for ShapeSeed<'_, T> {
         Ok(())
     }
     fn visit_unit<E>(self) -> Result<(), E> {
-        *self.0 = Shape::Null;
+        self.0.kind = ShapeKind::Null;
         Ok(())
     }
     fn visit_none<E>(self) -> Result<(), E> {
-        *self.0 = Shape::Null;
+        self.0.kind = ShapeKind::Null;
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         SkipVisitor.visit_seq(seq)?;
-        *self.0 = Shape::Other;
+        self.0.kind = ShapeKind::Other;
         Ok(())
     }
     fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        *self.0 = Shape::Other;
+        self.0.kind = ShapeKind::Other;
         Ok(())
     }
     fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        *self.0 = Shape::Other;
+        self.0.kind = ShapeKind::Other;
         Ok(())
     }
     fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        *self.0 = Shape::Other;
+        self.0.kind = ShapeKind::Other;
         Ok(())
     }
     fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        *self.0 = Shape::Other;
+        self.0.kind = ShapeKind::Other;
         Ok(())
     }
     fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        *self.0 = Shape::Other;
+        self.0.kind = ShapeKind::Other;
         Ok(())
     }
 }
 
 impl<T: Default> Shape<T> {
-    /// Becomes an empty object (a later duplicate key starts afresh) and
-    /// hands out its fields.
-    fn fill(&mut self) -> &mut T {
-        *self = Shape::Object(T::default());
-        match self {
-            Shape::Object(fields) => fields,
-            _ => unreachable!("just set"),
+    /// Takes the object's fields, or empty ones when it was not an object.
+    pub(crate) fn take_object(&mut self) -> T {
+        match std::mem::take(&mut self.kind) {
+            ShapeKind::Object => std::mem::take(&mut self.fields),
+            _ => T::default(),
         }
+    }
+
+    /// Becomes an empty object and hands out its fields. They are still
+    /// the defaults unless an earlier duplicate key wrote them: only then
+    /// are they reset (the later key starts afresh).
+    fn fill(&mut self) -> &mut T {
+        if self.kind != ShapeKind::Absent {
+            self.fields = T::default();
+        }
+        self.kind = ShapeKind::Object;
+        &mut self.fields
     }
 }
 

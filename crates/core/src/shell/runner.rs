@@ -55,7 +55,10 @@ impl Controls {
     /// Applies new local preferences (pop-up/sound matrix, quiet hours, …)
     /// without restarting the stream.
     pub async fn set_prefs(&self, prefs: LocalPrefs) {
-        let _ = self.actions.send(Input::PrefsChanged(prefs)).await;
+        let _ = self
+            .actions
+            .send(Input::PrefsChanged(Box::new(prefs)))
+            .await;
     }
 
     /// The desktop's do-not-disturb went on or off.
@@ -157,41 +160,76 @@ pub async fn run<S: EffectSink, C: Clock>(
         let sleep = timer.map(|at| (at - clock.now()).to_std().unwrap_or_default());
         // Unbiased on purpose: under a flood the stream is always ready, and
         // a fixed order would starve summary results and timers.
-        let inputs = tokio::select! {
+        let next = tokio::select! {
             _ = &mut shutdown => break Exit::Shutdown,
             event = stream_rx.recv() => match event {
-                Some(event) => stream_inputs(event, clock.now()),
+                Some(event) => Next::Stream(event),
                 None => break terminal_exit(engine.connection()),
             },
-            Some(input) = fetched_rx.recv() => vec![input],
-            Some(input) = action_rx.recv() => vec![input],
+            Some(input) = fetched_rx.recv() => Next::Input(input),
+            Some(input) = action_rx.recv() => Next::Input(input),
             _ = tokio::time::sleep(sleep.unwrap_or_default()), if sleep.is_some() => {
                 timer = None;
-                vec![Input::Tick]
+                Next::Input(Input::Tick)
             }
         };
-        for input in inputs {
-            sink.observe(&input);
-            for effect in engine.handle(input, clock.now()) {
-                match &effect {
-                    Effect::ScheduleTick(at) => timer = Some(*at),
-                    other => io.perform(other, &engine),
+        let mut step = Step {
+            engine: &mut engine,
+            sink: &mut sink,
+            io: &io,
+            timer: &mut timer,
+        };
+        match next {
+            // The frames of one network chunk arrived together: one clock
+            // reading serves them all (under a flood, reading it per frame
+            // was a visible share of the time).
+            Next::Stream(event) => {
+                let now = clock.now();
+                for input in stream_inputs(event, now) {
+                    step.apply(input, now);
                 }
-                sink.apply(&effect);
             }
+            Next::Input(input) => step.apply(input, clock.now()),
         }
     };
     supervisor.abort();
     (exit, engine.stats().clone())
 }
 
+/// What woke the runner up.
+enum Next {
+    Stream(StreamEvent),
+    Input(Input),
+}
+
+/// One input through the engine, and its effects out.
+struct Step<'a, S> {
+    engine: &'a mut Engine,
+    sink: &'a mut S,
+    io: &'a Io,
+    timer: &'a mut Option<DateTime<Utc>>,
+}
+
+impl<S: EffectSink> Step<'_, S> {
+    fn apply(&mut self, input: Input, now: DateTime<Utc>) {
+        self.sink.observe(&input);
+        for effect in self.engine.handle(input, now) {
+            match &effect {
+                Effect::ScheduleTick(at) => *self.timer = Some(*at),
+                other => self.io.perform(other, self.engine),
+            }
+            self.sink.apply(&effect);
+        }
+    }
+}
+
 /// `now` is the shell's clock: a retry delay becomes an instant the engine
 /// compares with the `now` it is handed, so both come from the same clock.
-fn stream_inputs(event: StreamEvent, now: DateTime<Utc>) -> Vec<Input> {
-    match event {
-        StreamEvent::Connecting => vec![Input::Connecting],
-        StreamEvent::Opened => vec![Input::StreamOpened],
-        StreamEvent::Items(items) => items.into_iter().filter_map(item_input).collect(),
+fn stream_inputs(event: StreamEvent, now: DateTime<Utc>) -> impl Iterator<Item = Input> {
+    let (items, single) = match event {
+        StreamEvent::Connecting => (Vec::new(), Some(Input::Connecting)),
+        StreamEvent::Opened => (Vec::new(), Some(Input::StreamOpened)),
+        StreamEvent::Items(items) => (items, None),
         StreamEvent::Failed {
             kind,
             attempt,
@@ -200,13 +238,17 @@ fn stream_inputs(event: StreamEvent, now: DateTime<Utc>) -> Vec<Input> {
             let retry_at = retry_in
                 .and_then(|d| chrono::Duration::from_std(d).ok())
                 .map(|d| now + d);
-            vec![Input::StreamFailed {
+            let failed = Input::StreamFailed {
                 kind,
                 attempt,
                 retry_at,
-            }]
+            };
+            (Vec::new(), Some(failed))
         }
-    }
+    };
+    single
+        .into_iter()
+        .chain(items.into_iter().filter_map(item_input))
 }
 
 fn item_input(item: SseItem) -> Option<Input> {

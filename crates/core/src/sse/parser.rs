@@ -7,9 +7,15 @@
 //! watchdog must count them. It also enforces a frame size cap so a hostile
 //! or broken server cannot make the client buffer without bound.
 
+use bytes::Bytes;
+
+use crate::event::FrameText;
+
 const BOM: &[u8] = "\u{feff}".as_bytes();
 /// A line buffer grown past this by a big frame is freed, not kept.
 const KEPT_LINE_CAPACITY: usize = 64 * 1024;
+/// The event name when the stream gives none.
+const MESSAGE: FrameText = FrameText::from_static("message");
 
 /// One thing the stream said.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,15 +31,46 @@ pub enum SseItem {
     Oversized { bytes: usize },
 }
 
-/// A dispatched event: name, data (lines joined by `\n`) and the last event id.
+/// A dispatched event: name, data (lines joined by `\n`) and the last event
+/// id. Name and data are the stream's bytes, decoded as UTF-8 when read
+/// ([`FrameText::text`]); a one-line `data:` that lay whole in a network
+/// chunk is a slice of that chunk, not a copy.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SseMessage {
-    pub event: String,
-    pub data: String,
+    pub event: FrameText,
+    pub data: FrameText,
     pub id: String,
 }
 
+/// The data lines of the event being read.
+#[derive(Debug, Default)]
+enum Data {
+    /// No `data:` line yet (WHATWG's empty data buffer: nothing to dispatch).
+    #[default]
+    None,
+    /// One line's value, shared with the chunk it lay in.
+    Line(Bytes),
+    /// Several lines' values joined by LF (or one cut by a chunk boundary).
+    Joined(Vec<u8>),
+}
+
+impl Data {
+    /// What WHATWG's data buffer would hold: each value and its LF.
+    fn buffered(&self) -> usize {
+        match self {
+            Data::None => 0,
+            Data::Line(line) => line.len() + 1,
+            Data::Joined(lines) => lines.len() + 1,
+        }
+    }
+}
+
 /// Incremental parser state. Feed bytes with [`Parser::feed`].
+///
+/// It reads bytes, not text: field names and line ends are ASCII, which
+/// UTF-8 never uses inside a multi-byte sequence, so splitting before
+/// decoding gives what decoding first would; the values are decoded (with
+/// U+FFFD for bad bytes) when read.
 #[derive(Debug)]
 pub struct Parser {
     max_frame: usize,
@@ -41,8 +78,8 @@ pub struct Parser {
     bom_checked: bool,
     after_cr: bool,
     skipping_line: bool,
-    data: String,
-    event: String,
+    data: Data,
+    event: Option<Bytes>,
     last_id: String,
     oversized: Option<usize>,
 }
@@ -56,8 +93,8 @@ impl Parser {
             bom_checked: false,
             after_cr: false,
             skipping_line: false,
-            data: String::new(),
-            event: String::new(),
+            data: Data::None,
+            event: None,
             last_id: String::new(),
             oversized: None,
         }
@@ -69,32 +106,33 @@ impl Parser {
     }
 
     /// Feeds one chunk and appends whatever it completed to `out`.
-    pub fn feed(&mut self, mut chunk: &[u8], out: &mut Vec<SseItem>) {
-        while !chunk.is_empty() {
+    pub fn feed(&mut self, chunk: &Bytes, out: &mut Vec<SseItem>) {
+        let mut rest: &[u8] = chunk;
+        while !rest.is_empty() {
             if self.after_cr {
                 self.after_cr = false;
-                if chunk[0] == b'\n' {
-                    chunk = &chunk[1..];
+                if rest[0] == b'\n' {
+                    rest = &rest[1..];
                     continue;
                 }
             }
-            match memchr::memchr2(b'\n', b'\r', chunk) {
+            match memchr::memchr2(b'\n', b'\r', rest) {
                 // A whole line inside this chunk is read where it lies;
                 // only a line cut by a chunk boundary is copied.
                 Some(end) if self.line.is_empty() && self.reads_in_place(end) => {
-                    self.after_cr = chunk[end] == b'\r';
-                    self.read_line(&chunk[..end], out);
-                    chunk = &chunk[end + 1..];
+                    self.after_cr = rest[end] == b'\r';
+                    self.read_line(&rest[..end], Some(chunk), out);
+                    rest = &rest[end + 1..];
                 }
                 Some(end) => {
-                    self.push_line_bytes(&chunk[..end]);
-                    self.after_cr = chunk[end] == b'\r';
+                    self.push_line_bytes(&rest[..end]);
+                    self.after_cr = rest[end] == b'\r';
                     self.end_line(out);
-                    chunk = &chunk[end + 1..];
+                    rest = &rest[end + 1..];
                 }
                 None => {
-                    self.push_line_bytes(chunk);
-                    chunk = &[];
+                    self.push_line_bytes(rest);
+                    rest = &[];
                 }
             }
         }
@@ -115,7 +153,7 @@ impl Parser {
             let seen = self.line.len();
             self.line = Vec::new();
             self.skipping_line = true;
-            self.data = String::new();
+            self.data = Data::None;
             self.note_oversized(seen);
         }
     }
@@ -128,7 +166,7 @@ impl Parser {
     }
 
     fn note_oversized(&mut self, bytes: usize) {
-        let seen = self.oversized.unwrap_or(self.data.len());
+        let seen = self.oversized.unwrap_or(self.data.buffered());
         self.oversized = Some(seen.saturating_add(bytes));
     }
 
@@ -143,7 +181,7 @@ impl Parser {
         // Taken and given back, so the line buffer is allocated once per
         // stream rather than once per line (unless a big frame grew it).
         let mut raw = std::mem::take(&mut self.line);
-        self.read_line(&raw, out);
+        self.read_line(&raw, None, out);
         if raw.capacity() <= KEPT_LINE_CAPACITY {
             raw.clear();
             self.line = raw;
@@ -156,78 +194,86 @@ impl Parser {
         self.bom_checked && !self.skipping_line && len <= self.max_frame.saturating_add(64)
     }
 
-    /// Interprets one complete line (without its line end).
-    fn read_line(&mut self, raw: &[u8], out: &mut Vec<SseItem>) {
-        // Checking is much faster than `from_utf8_lossy` on valid text.
-        let line = match std::str::from_utf8(raw) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(raw),
-        };
+    /// Interprets one complete line (without its line end). `chunk` is the
+    /// network chunk `line` lies in, when it was read in place.
+    fn read_line(&mut self, line: &[u8], chunk: Option<&Bytes>, out: &mut Vec<SseItem>) {
         if line.is_empty() {
             self.dispatch(out);
-        } else if let Some(comment) = line.strip_prefix(':') {
-            let text = comment.strip_prefix(' ').unwrap_or(comment);
-            out.push(SseItem::Comment(text.to_owned()));
+        } else if let Some(comment) = line.strip_prefix(b":") {
+            let text = comment.strip_prefix(b" ").unwrap_or(comment);
+            out.push(SseItem::Comment(String::from_utf8_lossy(text).into_owned()));
         } else {
-            let (field, value) = match line.find(':') {
+            let (field, value) = match memchr::memchr(b':', line) {
                 Some(i) => {
                     let value = &line[i + 1..];
-                    (&line[..i], value.strip_prefix(' ').unwrap_or(value))
+                    (&line[..i], value.strip_prefix(b" ").unwrap_or(value))
                 }
-                None => (&line[..], ""),
+                None => (line, &[][..]),
             };
-            self.field(field, value, out);
-        }
-    }
-
-    fn field(&mut self, field: &str, value: &str, out: &mut Vec<SseItem>) {
-        match field {
-            "event" => value.clone_into(&mut self.event),
-            "data" => self.append_data(value),
-            "id" if !value.contains('\0') => value.clone_into(&mut self.last_id),
-            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
-                // Absurdly long digit strings saturate instead of failing.
-                out.push(SseItem::Retry(value.parse().unwrap_or(u64::MAX)));
+            // Shared with the chunk when read in place, else copied.
+            let keep = |value: &[u8]| match chunk {
+                Some(chunk) => chunk.slice_ref(value),
+                None => Bytes::copy_from_slice(value),
+            };
+            match field {
+                b"event" => self.event = Some(keep(value)),
+                b"data" => self.append_data(value, keep),
+                b"id" if !value.contains(&0) => {
+                    self.last_id.clear();
+                    self.last_id.push_str(&String::from_utf8_lossy(value));
+                }
+                b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                    // Absurdly long digit strings saturate instead of failing.
+                    let ms = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok());
+                    out.push(SseItem::Retry(ms.unwrap_or(u64::MAX)));
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
 
-    fn append_data(&mut self, value: &str) {
+    fn append_data(&mut self, value: &[u8], keep: impl FnOnce(&[u8]) -> Bytes) {
         if self.oversized.is_some() {
             self.note_oversized(value.len() + 1);
             return;
         }
-        if self.data.len() + value.len() + 1 > self.max_frame {
+        if self.data.buffered() + value.len() + 1 > self.max_frame {
             self.note_oversized(value.len() + 1);
-            self.data = String::new();
+            self.data = Data::None;
             return;
         }
-        // Room for the value and its LF at once: one allocation per message.
-        self.data.reserve(value.len() + 1);
-        self.data.push_str(value);
-        self.data.push('\n');
+        self.data = match std::mem::take(&mut self.data) {
+            Data::None => Data::Line(keep(value)),
+            Data::Line(first) => {
+                let mut lines = Vec::with_capacity(first.len() + 1 + value.len());
+                lines.extend_from_slice(&first);
+                lines.push(b'\n');
+                lines.extend_from_slice(value);
+                Data::Joined(lines)
+            }
+            Data::Joined(mut lines) => {
+                lines.push(b'\n');
+                lines.extend_from_slice(value);
+                Data::Joined(lines)
+            }
+        };
     }
 
     fn dispatch(&mut self, out: &mut Vec<SseItem>) {
-        let event = std::mem::take(&mut self.event);
+        let event = self.event.take().filter(|name| !name.is_empty());
+        let data = std::mem::take(&mut self.data);
         if let Some(bytes) = self.oversized.take() {
-            self.data.clear();
             out.push(SseItem::Oversized { bytes });
             return;
         }
-        if self.data.is_empty() {
-            return;
-        }
-        let mut data = std::mem::take(&mut self.data);
-        data.pop(); // the trailing LF
+        let data = match data {
+            Data::None => return,
+            Data::Line(line) => line,
+            Data::Joined(lines) => Bytes::from(lines),
+        };
         out.push(SseItem::Message(SseMessage {
-            event: if event.is_empty() {
-                "message".to_owned()
-            } else {
-                event
-            },
-            data,
+            event: event.map_or(MESSAGE, FrameText::from),
+            data: FrameText::from(data),
             id: self.last_id.clone(),
         }));
     }

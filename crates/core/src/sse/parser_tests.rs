@@ -6,7 +6,7 @@ fn parse_chunks(chunks: &[&[u8]]) -> Vec<SseItem> {
     let mut parser = Parser::new(1024);
     let mut out = Vec::new();
     for chunk in chunks {
-        parser.feed(chunk, &mut out);
+        parser.feed(&Bytes::copy_from_slice(chunk), &mut out);
     }
     out
 }
@@ -164,8 +164,14 @@ fn unknown_fields_are_ignored() {
 
 #[test]
 fn invalid_utf8_becomes_replacement_characters() {
-    let out = parse_chunks(&[b"data: a\xffb\n\n"]);
-    assert_eq!(out, vec![msg("message", "a\u{fffd}b", "")]);
+    // Kept as bytes, decoded when read.
+    let out = parse_chunks(&[b"event: \xfex\ndata: a\xffb\nid: \xff\n\n"]);
+    let [SseItem::Message(message)] = &out[..] else {
+        panic!("one message: {out:?}")
+    };
+    assert_eq!(message.event.text(), "\u{fffd}x");
+    assert_eq!(message.data.text(), "a\u{fffd}b");
+    assert_eq!(message.id, "\u{fffd}");
 }
 
 #[test]
@@ -186,16 +192,38 @@ fn oversized_data_is_discarded_and_the_next_event_survives() {
 fn a_huge_line_is_never_buffered_whole() {
     let mut parser = Parser::new(1024);
     let mut out = Vec::new();
-    parser.feed(b"data: ", &mut out);
+    parser.feed(&Bytes::from_static(b"data: "), &mut out);
     for _ in 0..5 * 1024 {
-        parser.feed(&[b'y'; 1024], &mut out);
+        parser.feed(&Bytes::from_static(&[b'y'; 1024]), &mut out);
         assert!(
             parser.line.capacity() <= 4 * 1024,
             "line buffer grew to {}",
             parser.line.capacity()
         );
     }
-    parser.feed(b"\n\ndata: after\n\n", &mut out);
+    parser.feed(&Bytes::from_static(b"\n\ndata: after\n\n"), &mut out);
     assert!(matches!(out[0], SseItem::Oversized { bytes } if bytes > 5 * 1024 * 1024));
     assert_eq!(out[1], msg("message", "after", ""));
+}
+
+#[test]
+fn a_one_line_frame_shares_its_chunk_and_a_cut_one_is_whole() {
+    // The stream's first line goes through the buffer (the BOM check).
+    let chunk = Bytes::from_static(b": hi\ndata: {\"a\":1}\n\ndata: cut");
+    let mut parser = Parser::new(1024);
+    let mut out = Vec::new();
+    parser.feed(&chunk, &mut out);
+    let [SseItem::Comment(_), SseItem::Message(message)] = &out[..] else {
+        panic!("one message: {out:?}")
+    };
+    let data = message.data.as_bytes().as_ptr_range();
+    let whole = chunk.as_ptr_range();
+    assert!(
+        whole.start <= data.start && data.end <= whole.end,
+        "the data is a slice of the chunk"
+    );
+    out.clear();
+    parser.feed(&Bytes::from_static(b" here\ndata: and more\n"), &mut out);
+    parser.feed(&Bytes::from_static(b"\n"), &mut out);
+    assert_eq!(out, vec![msg("message", "cut here\nand more", "")]);
 }

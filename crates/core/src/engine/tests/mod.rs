@@ -72,7 +72,7 @@ pub(super) fn plain_prefs(mut prefs: LocalPrefs) -> LocalPrefs {
 pub(super) fn frame(data: Value) -> Input {
     Input::Frame {
         event: "message".into(),
-        data: data.to_string(),
+        data: data.to_string().into(),
     }
 }
 
