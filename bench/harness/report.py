@@ -160,7 +160,7 @@ def _allocations(allocs) -> list[str]:
         f"| `Envelope::decode`, the flood frame | {allocs['decode']:.2f} |",
         f"| `Engine::handle`, the flood frame (`finding_updated`, no pop-up) | {allocs['engine']:.2f} |",
         f"| `Engine::handle`, the `decide` bench's mix (pop-ups, inbox rows, reads, rich frames) | {allocs['engine_mix']:.2f} |",
-        f"| SSE `Parser::feed` into owned messages, the flood | {allocs['sse_parser']:.2f} |",
+        f"| SSE `Parser::feed`, the flood in 16 KiB network chunks (a frame shares its chunk) | {allocs['sse_parser']:.2f} |",
     ]
 
 

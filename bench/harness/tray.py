@@ -172,11 +172,14 @@ def descendants(pid: int) -> list[int]:
     found, frontier = [], [pid]
     while frontier:
         parent = frontier.pop()
-        try:
-            text = Path(f"/proc/{parent}/task/{parent}/children").read_text()
-        except OSError:
-            continue
-        kids = [int(k) for k in text.split()]
+        # Each thread lists the children it started: the window process
+        # is started from whichever thread handled the "open".
+        kids = []
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                kids += [int(k) for k in (task / "children").read_text().split()]
+            except OSError:
+                continue
         found += kids
         frontier += kids
     return found

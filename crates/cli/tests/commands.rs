@@ -433,6 +433,28 @@ async fn the_token_leaves_the_environment_once_read() {
     );
 }
 
+/// Idle means idle: once live, with no system bus to listen to (the test
+/// points at none), `watch` is down to its one thread. A helper thread
+/// left behind would wake on its own timer (the async-io backend of zbus
+/// left a `blocking` pool thread waking twice a second, for good).
+#[tokio::test]
+async fn an_idle_watch_is_down_to_its_own_thread() {
+    let sim = Sim::start(&[]).await;
+    let mut watch = Watch::start(&sim, "demo-ana", &[]).await;
+    watch.wait_live().await;
+    let threads = || {
+        std::fs::read_dir(format!("/proc/{}/task", watch.pid()))
+            .map(|tasks| tasks.count())
+            .unwrap_or(0)
+    };
+    // Short-lived helpers (a blocking-pool thread that resolved the
+    // address) end on their own; what stays is the runtime's thread.
+    pmap_testkit::eventually("watch to be down to one thread", || async {
+        (threads() == 1).then_some(())
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn prefs_set_scope_mute_and_a_popup_cell_that_follows_the_server() {
     let sim = Sim::start(&[]).await;
