@@ -51,18 +51,11 @@ fn store(desktop: &Desktop, origin: &str, secret: &str) {
 /// The origins the keyring holds a token for, as libsecret's tool finds
 /// them (it prints attributes on stdout or stderr, by version).
 fn stored_origins(desktop: &Desktop) -> Vec<String> {
-    let output = secret_tool(desktop, &["search", "--all", "service", "pmap-companion"])
+    let output = secret_tool(desktop, &pmap_testkit::secret_tool::SEARCH_ALL)
         .stderr(Stdio::piped())
         .output()
         .expect("secret-tool");
-    let text = [output.stdout, output.stderr].concat();
-    let mut origins: Vec<String> = String::from_utf8_lossy(&text)
-        .lines()
-        .filter_map(|line| line.strip_prefix("attribute.username = "))
-        .map(str::to_owned)
-        .collect();
-    origins.sort();
-    origins
+    pmap_testkit::secret_tool::stored_origins(&output)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -3,6 +3,7 @@
 
 mod support;
 
+use pmap_testkit::secret_tool;
 use support::*;
 use tokio::io::AsyncWriteExt;
 
@@ -111,19 +112,10 @@ async fn login_stores_the_token_in_the_keyring_only_and_logout_removes_it() {
 /// libsecret's own tool: the origin of each stored token, sorted.
 fn stored_origins() -> Vec<String> {
     let output = std::process::Command::new("secret-tool")
-        .args(["search", "--all", "service", "pmap-companion"])
+        .args(secret_tool::SEARCH_ALL)
         .output()
         .expect("secret-tool (apt install libsecret-tools)");
-    // secret-tool prints an item's attributes on stdout or stderr
-    // depending on its version; read both.
-    let text = [output.stdout, output.stderr].concat();
-    let mut origins: Vec<String> = String::from_utf8_lossy(&text)
-        .lines()
-        .filter_map(|line| line.strip_prefix("attribute.username = "))
-        .map(str::to_owned)
-        .collect();
-    origins.sort();
-    origins
+    secret_tool::stored_origins(&output)
 }
 
 /// Signing in to a second server asks what to do with the first one's

@@ -15,6 +15,8 @@
 //! [`RecordingProxy`] is an HTTP proxy on loopback that records what
 //! crosses it, for the tests of the client's proxy rules.
 //!
+//! [`secret_tool`] reads what the keyring holds through libsecret's tool.
+//!
 //! With the `system-bus` feature, [`system_bus`] gives resume and network
 //! tests a private bus and the logind and NetworkManager they play on it.
 
@@ -25,6 +27,7 @@ use std::future::Future;
 use std::time::Duration;
 
 mod proxy;
+pub mod secret_tool;
 
 pub use proxy::RecordingProxy;
 
