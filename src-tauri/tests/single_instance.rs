@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::app::App;
+use support::app::{App, BIN};
 use support::desktop::{Desktop, Keyring};
 use support::sim::{ANA, Sim};
 use support::tray::Panel;
@@ -94,4 +94,30 @@ async fn sim_streams(sim: &Sim) -> usize {
         .await
         .expect("stats JSON");
     stats["connections"].as_array().map_or(0, Vec::len)
+}
+
+/// A package upgrade replaces the program file under a running app. The
+/// window process is still started from the program the app runs (the
+/// kernel keeps it), not from a path that now names nothing or a newer
+/// version.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_opens_after_the_program_file_was_replaced() {
+    let desktop = Desktop::start(Keyring::Missing);
+    let sim = Sim::start().await;
+    let mut panel = Panel::start(&desktop.bus).await;
+    let copy = desktop.path("pmap-companion");
+    std::fs::copy(BIN, &copy).expect("copy the program");
+    let copy = copy.to_str().expect("a UTF-8 path").to_owned();
+    let mut app = App::launch_from(&copy, &desktop, &sim.url, Some(ANA), &[]);
+    let _tray = panel.item().await;
+    sim.wait_for_stream("u-ana").await;
+    // What an upgrade does to the old file: it is gone from its path.
+    std::fs::remove_file(&copy).expect("remove the program file");
+
+    let mut again = App::launch(&desktop, &sim.url, Some(ANA), &[]);
+    pmap_testkit::eventually_blocking("the second launch to exit", || again.exited());
+    let unread = sim.unread(ANA).await;
+    wait_for_title(&desktop, &format!("PMAP Companion ({unread} unread)")).await;
+    assert_eq!(children_with_flag(app.pid(), WINDOW_PROCESS).len(), 1);
+    assert!(app.exited().is_none(), "the app keeps running");
 }

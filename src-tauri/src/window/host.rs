@@ -5,6 +5,7 @@ use std::future::Future;
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
 use std::pin::Pin;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
@@ -100,12 +101,23 @@ pub fn relay(app: &AppHandle, name: &str, payload: impl Serialize) {
     });
 }
 
+/// This process's own program, as the kernel keeps it.
+const SELF_EXE: &str = "/proc/self/exe";
+
 /// Starts this program as the window process, its standard input one end
 /// of a socket pair whose other end the app keeps; the window is shown on
 /// `view` as soon as the process reads its first lines.
 fn start(app: &AppHandle, host: &WindowHost, view: View) -> io::Result<Link> {
     let (ours, theirs) = UnixStream::pair()?;
-    let child = Command::new(std::env::current_exe()?)
+    // `/proc/self/exe` is this very program even after a package upgrade
+    // replaced the file: the window process always speaks the app's own
+    // version of the wire. Its name stays the app's (window lists, WM_CLASS).
+    let name = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.file_name().map(|n| n.to_os_string()))
+        .unwrap_or_else(|| "pmap-companion".into());
+    let child = Command::new(SELF_EXE)
+        .arg0(name)
         .arg(WINDOW_PROCESS_FLAG)
         .stdin(Stdio::from(OwnedFd::from(theirs)))
         .spawn()?;

@@ -16,6 +16,17 @@ pub struct App {
 
 impl App {
     pub fn launch(desktop: &Desktop, server: &str, token: Option<&str>, args: &[&str]) -> App {
+        App::launch_from(BIN, desktop, server, token, args)
+    }
+
+    /// [`App::launch`] with the program at `bin` (a copy, say).
+    pub fn launch_from(
+        bin: &str,
+        desktop: &Desktop,
+        server: &str,
+        token: Option<&str>,
+        args: &[&str],
+    ) -> App {
         // A second launch on the same desktop logs beside the first.
         let log = (1..)
             .map(|n| match n {
@@ -25,7 +36,7 @@ impl App {
             .find(|path| !path.exists())
             .expect("a free log name");
         let file = std::fs::File::create(&log).expect("log file");
-        let mut command = desktop.command(BIN);
+        let mut command = desktop.command(bin);
         command
             .args(args)
             .env("PATH", launcher_path(desktop))
