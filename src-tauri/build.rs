@@ -3,30 +3,8 @@
 //! capabilities (capabilities/default.json grants them to the main window
 //! only); a command missing from this list cannot be called at all.
 
-/// Every `#[tauri::command]` in `src/commands.rs`, in the same order
-/// (a unit test there keeps the two lists and the capability in step).
-const COMMANDS: &[&str] = &[
-    "status",
-    "inbox",
-    "mark_read",
-    "mark_all_read",
-    "open_link",
-    "calendar",
-    "catalog",
-    "preference_grid",
-    "set_server_preference",
-    "local_prefs",
-    "save_local_prefs",
-    "autostart_enabled",
-    "set_autostart",
-    "calendar_file",
-    "set_calendar_file",
-    "pause",
-    "resume",
-    "sign_in",
-    "sign_out",
-    "stored_servers",
-];
+// `COMMANDS`: the one list, shared with `src/commands.rs`.
+include!("src/commands/names.rs");
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);

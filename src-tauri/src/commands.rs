@@ -28,31 +28,7 @@ use crate::signin::{self, SignedIn};
 use crate::state::{AppState, lock};
 use crate::status::Status;
 
-/// Every command the window may call, by the name JavaScript uses. build.rs
-/// generates a permission for each and the capability grants them to the
-/// main window (a unit test keeps the three lists the same).
-pub const COMMANDS: &[&str] = &[
-    "status",
-    "inbox",
-    "mark_read",
-    "mark_all_read",
-    "open_link",
-    "calendar",
-    "catalog",
-    "preference_grid",
-    "set_server_preference",
-    "local_prefs",
-    "save_local_prefs",
-    "autostart_enabled",
-    "set_autostart",
-    "calendar_file",
-    "set_calendar_file",
-    "pause",
-    "resume",
-    "sign_in",
-    "sign_out",
-    "stored_servers",
-];
+include!("commands/names.rs");
 
 /// A command's answer: its value, or the message JavaScript's promise is
 /// rejected with.
@@ -331,29 +307,12 @@ async fn sign_in(app: &AppHandle, args: SignInArgs) -> Result<SignedIn> {
 mod tests {
     use super::*;
 
-    /// The comma-separated items between `start` and the next `end` in
-    /// `text`, unquoted.
-    fn list_in(text: &str, start: &str, end: &str) -> Vec<String> {
-        let from = text.find(start).expect("start") + start.len();
-        let body = &text[from..][..text[from..].find(end).expect("end")];
-        body.split(',')
-            .map(|item| item.trim().trim_matches('"'))
-            .filter(|item| !item.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// Every command the handler registers has a generated permission
-    /// (build.rs) and is granted to the main window (the capability), and
-    /// the window is granted nothing else but listening to events.
+    /// Every command the app dispatches has a generated permission
+    /// (build.rs includes the same list) and is granted to the main window
+    /// (the capability), and the window is granted nothing else but
+    /// listening to events.
     #[test]
-    fn the_handler_the_manifest_and_the_capability_name_the_same_commands() {
-        let registered = list_in(include_str!("commands.rs"), "COMMANDS: &[&str] = &[", "];");
-        let manifest = list_in(include_str!("../build.rs"), "COMMANDS: &[&str] = &[", "];");
-        assert_eq!(
-            registered, manifest,
-            "build.rs lists every registered command"
-        );
+    fn the_commands_and_the_capability_name_the_same_commands() {
         let capability: serde_json::Value =
             serde_json::from_str(include_str!("../capabilities/default.json")).expect("JSON");
         assert_eq!(capability["windows"], serde_json::json!(["main"]));
@@ -363,7 +322,7 @@ mod tests {
             .iter()
             .map(|p| p.as_str().expect("a permission name").to_owned())
             .collect();
-        let mut want: Vec<String> = manifest
+        let mut want: Vec<String> = COMMANDS
             .iter()
             .map(|c| format!("allow-{}", c.replace('_', "-")))
             .chain([
