@@ -9,16 +9,22 @@ is timestamped the moment its header line is read, as `pmap-cli`'s notify
 lines are, so the two latency rows compare like with like.
 """
 
-import ctypes
 import json
 import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 from . import phases
 from .procs import PATIENCE, LineProcess, now_ns
+
+# The test desktop's helpers the tray tests use too: the panel's
+# StatusNotifierWatcher and the window manager's close button.
+APP_TESTS = Path(__file__).resolve().parents[2] / "tests" / "app"
+sys.path.insert(0, str(APP_TESTS))
+from close_window import close_window  # noqa: E402
 
 ROLLUP_KEYS = ("Rss", "Pss", "Pss_Anon", "Pss_File", "Anonymous")
 SUMMARY = re.compile(rb'^\s*string "(?:[^"]*: )?Bench finding (\S+?)"')
@@ -62,7 +68,7 @@ class Desktop:
         self._spawn(["dunst"], env=self.env)
         self._wait_for_name("org.freedesktop.Notifications")
         # A panel to wait in: without a tray the app opens its window at start.
-        watcher = Path(__file__).resolve().parents[2] / "tests" / "app" / "tray_watcher.py"
+        watcher = APP_TESTS / "tray_watcher.py"
         self._spawn(["/usr/bin/python3", str(watcher)], env=self.env)
         self._wait_for_name("org.kde.StatusNotifierWatcher")
         return self.env
@@ -192,36 +198,6 @@ def find_window(env: dict) -> str | None:
     return ids[0] if answer.returncode == 0 and ids else None
 
 
-def close_window(display: str, window: int) -> None:
-    """Sends WM_DELETE_WINDOW, as a window manager's close button does."""
-    x = ctypes.CDLL("libX11.so.6")
-    x.XOpenDisplay.restype = ctypes.c_void_p
-    x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    x.XInternAtom.restype = ctypes.c_ulong
-    x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-    x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
-                             ctypes.c_void_p]
-    x.XFlush.argtypes = [ctypes.c_void_p]
-    x.XCloseDisplay.argtypes = [ctypes.c_void_p]
-
-    class ClientMessage(ctypes.Structure):
-        _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong),
-                    ("send_event", ctypes.c_int), ("display", ctypes.c_void_p),
-                    ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
-                    ("format", ctypes.c_int), ("data", ctypes.c_long * 5),
-                    ("pad", ctypes.c_long * 12)]
-
-    d = x.XOpenDisplay(display.encode())
-    if not d:
-        raise RuntimeError(f"cannot open display {display}")
-    event = ClientMessage(type=33, send_event=1, display=d, window=window, format=32,
-                          message_type=x.XInternAtom(d, b"WM_PROTOCOLS", 0))
-    event.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
-    x.XSendEvent(d, window, 0, 0, ctypes.byref(event))
-    x.XFlush(d)
-    x.XCloseDisplay(d)
-
-
 def _poll(what: str, predicate, timeout: float = PATIENCE):
     """For conditions no process announces (a window mapped or gone)."""
     deadline = time.monotonic() + timeout
@@ -248,7 +224,8 @@ def run(tray: Path, sim, work: Path, prefs: dict, p: dict) -> dict:
                                    stdin=subprocess.DEVNULL)
         started = now_ns()
         live = _wait_live(sim, monitor)
-        out = {"binary": str(tray), "start_to_first_popup_ms": round((live - started) / 1e6)}
+        # The build profile and name only: no machine path in the results.
+        out = {"binary": "/".join(tray.parts[-2:]), "start_to_first_popup_ms": round((live - started) / 1e6)}
 
         time.sleep(p["tray_idle"])  # the measurement window itself
         out["idle"] = {"seconds": p["tray_idle"], **rollup(app.pid)}

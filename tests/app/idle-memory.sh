@@ -62,28 +62,8 @@ report "no window, ${seconds} s on a live demo stream" ""
 until window=$(xdotool search --name '^PMAP Companion' 2>/dev/null); do sleep 0.5; done
 sleep 15
 report "window open 15 s" ".open"
-python3 - "$window" <<'PY'
-# Sends WM_DELETE_WINDOW, as a window manager's close button does.
-import ctypes, sys
-x = ctypes.CDLL("libX11.so.6")
-x.XOpenDisplay.restype = ctypes.c_void_p
-x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-x.XInternAtom.restype = ctypes.c_ulong
-x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
-class ClientMessage(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
-                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
-                ("data", ctypes.c_long * 5), ("pad", ctypes.c_long * 12)]
-d = x.XOpenDisplay(None)
-win = int(sys.argv[1])
-ev = ClientMessage(type=33, send_event=1, display=d, window=win, format=32,
-                   message_type=x.XInternAtom(d, b"WM_PROTOCOLS", 0))
-ev.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
-x.XSendEvent(d, win, 0, 0, ctypes.byref(ev))
-x.XFlush(ctypes.c_void_p(d))
-PY
+# WM_DELETE_WINDOW, as a window manager's close button sends it.
+python3 "$(dirname "$0")/close_window.py" "$window"
 while xdotool search --name '^PMAP Companion' >/dev/null 2>&1; do sleep 0.5; done
 sleep "$seconds"
 report "window opened and closed, ${seconds} s later" ".closed"

@@ -44,9 +44,10 @@ fn xdotool(desktop: &Desktop, args: &[&str]) -> String {
 }
 
 /// Asks every viewable app window to close, as a window manager's close
-/// button does: a `WM_DELETE_WINDOW` client message (through Xlib from
-/// Python's standard library; the desktop has no window manager).
+/// button does: a `WM_DELETE_WINDOW` client message, sent by
+/// `tests/app/close_window.py` (the desktop has no window manager).
 pub fn close_all(desktop: &Desktop) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/app/close_window.py");
     let ids = xdotool(
         desktop,
         &["search", "--onlyvisible", "--name", "^PMAP Companion"],
@@ -54,35 +55,12 @@ pub fn close_all(desktop: &Desktop) {
     for id in ids.lines() {
         let status = desktop
             .command("python3")
-            .args(["-c", CLOSE_WINDOW, id.trim()])
+            .args([script, id.trim()])
             .status()
             .expect("run python3");
         assert!(status.success(), "WM_DELETE_WINDOW to {id}: {status}");
     }
 }
-
-const CLOSE_WINDOW: &str = r#"
-import ctypes, sys
-x = ctypes.CDLL("libX11.so.6")
-x.XOpenDisplay.restype = ctypes.c_void_p
-x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-x.XInternAtom.restype = ctypes.c_ulong
-x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
-class ClientMessage(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
-                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
-                ("data", ctypes.c_long * 5), ("pad", ctypes.c_long * 12)]
-d = x.XOpenDisplay(None)
-assert d, "no display"
-win = int(sys.argv[1])
-ev = ClientMessage(type=33, send_event=1, display=d, window=win, format=32,
-                   message_type=x.XInternAtom(d, b"WM_PROTOCOLS", 0))
-ev.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
-assert x.XSendEvent(d, win, 0, 0, ctypes.byref(ev))
-x.XFlush(ctypes.c_void_p(d))
-"#;
 
 /// The processes whose parent is `pid` and whose command line has `flag`.
 pub fn children_with_flag(pid: u32, flag: &str) -> Vec<u32> {
