@@ -21,8 +21,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
-use chrono::{DateTime, TimeDelta, Utc};
-use companion_core::engine::{Engine, EngineConfig, Input, LocalPrefs, ReminderLedger};
+use chrono::TimeDelta;
+use companion_core::engine::Input;
+
+mod common;
+use common::{ME, flood_frame, t0};
 use companion_core::event::Envelope;
 use companion_core::sse::Parser;
 
@@ -51,16 +54,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-const ME: &str = "u-ana";
-
-/// The sim's flood frame (`/_sim/flood`): a thin `finding_updated`.
-fn flood_frame(n: usize) -> String {
-    format!(
-        r#"{{"type":"finding_updated","company_id":"c-acme","payload":{{"finding_id":"f-flood-{n}","title":"Synthetic finding {n}","severity":"{}","schema_version":1,"correlation_id":"corr-{n:08x}-5f0e-4a31-9d7c-2b8e6f1a0c3d","subject_type":"finding","subject_id":"f-flood-{n}","actor_type":"user","actor_id":"u-lee","timestamp":"2026-11-24T09:15:02.123456789Z"}}}}"#,
-        ["info", "low", "medium", "high", "critical", "urgent"][n % 6]
-    )
-}
 
 /// One frame of the `decide` bench's mix (kept in step with benches/decide.rs).
 fn mixed_frame(i: usize) -> String {
@@ -92,30 +85,6 @@ fn mixed_frame(i: usize) -> String {
     }
 }
 
-fn engine() -> Engine {
-    let config = EngineConfig {
-        user_id: ME.to_owned(),
-        server_origin: "https://pmap.example.com".to_owned(),
-        companies: vec![("c-acme".into(), "Acme Corp".into())],
-        prefs: LocalPrefs::default(),
-        time_zone: chrono_tz::Europe::Berlin,
-    };
-    let mut engine = Engine::new(config, ReminderLedger::new());
-    engine.handle(Input::StreamOpened, t0());
-    engine.handle(
-        Input::Summary {
-            total: 100,
-            unread: 40,
-        },
-        t0(),
-    );
-    engine
-}
-
-fn t0() -> DateTime<Utc> {
-    "2026-11-24T12:00:00Z".parse().expect("valid instant")
-}
-
 fn frames_of(make: fn(usize) -> String, from: usize, count: usize) -> Vec<Input> {
     (from..from + count)
         .map(|n| Input::Frame {
@@ -127,7 +96,7 @@ fn frames_of(make: fn(usize) -> String, from: usize, count: usize) -> Vec<Input>
 
 /// Allocations per input of `Engine::handle` over `measured`, after `warm`.
 fn engine_allocations(warm: Vec<Input>, measured: Vec<Input>) -> f64 {
-    let mut engine = engine();
+    let mut engine = common::engine(&[("c-acme", "Acme Corp")], t0());
     let mut at = t0();
     for input in warm {
         at += TimeDelta::milliseconds(1);

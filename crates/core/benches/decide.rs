@@ -6,14 +6,16 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, TimeDelta, Utc};
-use companion_core::engine::{Engine, EngineConfig, Input, LocalPrefs, ReminderLedger};
+use chrono::TimeDelta;
+use companion_core::engine::Input;
+
+mod common;
+use common::{ME, t0};
 use companion_core::event::{Envelope, Severity};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
 const FRAMES: usize = 2_000;
-const ME: &str = "u-ana";
 
 fn frame_data(i: usize) -> String {
     let finding = format!("f-{}", i % 250);
@@ -64,33 +66,6 @@ fn frames() -> Vec<Input> {
         .collect()
 }
 
-fn engine() -> Engine {
-    let config = EngineConfig {
-        user_id: ME.to_owned(),
-        server_origin: "https://pmap.example.com".to_owned(),
-        companies: vec![
-            ("c-acme".into(), "Acme Corp".into()),
-            ("c-globex".into(), "Globex".into()),
-        ],
-        prefs: LocalPrefs::default(),
-        time_zone: chrono_tz::Europe::Berlin,
-    };
-    let mut engine = Engine::new(config, ReminderLedger::new());
-    engine.handle(Input::StreamOpened, t0());
-    engine.handle(
-        Input::Summary {
-            total: 100,
-            unread: 40,
-        },
-        t0(),
-    );
-    engine
-}
-
-fn t0() -> DateTime<Utc> {
-    "2026-11-24T12:00:00Z".parse().expect("valid instant")
-}
-
 fn bench(c: &mut Criterion) {
     let inputs = frames();
     let texts: Vec<String> = (0..FRAMES).map(frame_data).collect();
@@ -105,7 +80,12 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("decode_and_decide", |b| {
         b.iter_batched(
-            || (engine(), inputs.clone()),
+            || {
+                (
+                    common::engine(&[("c-acme", "Acme Corp"), ("c-globex", "Globex")], t0()),
+                    inputs.clone(),
+                )
+            },
             |(mut engine, inputs)| {
                 for (i, input) in inputs.into_iter().enumerate() {
                     // Frames 20 ms apart: storm windows open and close as in a busy hour.

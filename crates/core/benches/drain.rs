@@ -11,39 +11,12 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use companion_core::engine::{Engine, EngineConfig, Input, LocalPrefs, ReminderLedger};
+use companion_core::engine::Input;
+
+mod common;
+use common::flood_frame;
 use companion_core::event::Envelope;
 use companion_core::sse::{Parser, SseItem};
-
-const ME: &str = "u-ana";
-
-/// The sim's flood frame, keys in the order it writes them.
-fn flood_frame(n: usize) -> String {
-    format!(
-        r#"{{"company_id":"c-acme","payload":{{"actor_id":"u-lee","actor_type":"user","correlation_id":"{n:08x}-1f55-48c4-ae88-719c24c8bfae","finding_id":"f-flood-{n}","schema_version":1,"severity":"{}","subject_id":"f-flood-{n}","subject_type":"finding","timestamp":"2026-11-27T15:09:09.796687816Z","title":"Synthetic finding {n}"}},"type":"finding_updated"}}"#,
-        ["info", "low", "medium", "high", "critical", "urgent"][n % 6]
-    )
-}
-
-fn engine() -> Engine {
-    let config = EngineConfig {
-        user_id: ME.to_owned(),
-        server_origin: "https://pmap.example.com".to_owned(),
-        companies: vec![("c-acme".into(), "Acme Corp".into())],
-        prefs: LocalPrefs::default(),
-        time_zone: chrono_tz::Europe::Berlin,
-    };
-    let mut engine = Engine::new(config, ReminderLedger::new());
-    engine.handle(Input::StreamOpened, Utc::now());
-    engine.handle(
-        Input::Summary {
-            total: 100,
-            unread: 40,
-        },
-        Utc::now(),
-    );
-    engine
-}
 
 fn per_frame(frames: usize, rounds: usize, mut run: impl FnMut()) -> f64 {
     if rounds == 0 {
@@ -106,7 +79,7 @@ fn main() {
             data: d.clone().into(),
         })
         .collect();
-    let mut engine = engine();
+    let mut engine = common::engine(&[("c-acme", "Acme Corp")], Utc::now());
     let now = Utc::now();
     let handle = per_frame(frames, rounds_of("handle"), || {
         for input in &inputs {
