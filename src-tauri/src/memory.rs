@@ -85,6 +85,7 @@ pub fn trim_start_up_pages() -> u64 {
     };
     let mut trim = Trim {
         clean: reclaimable(&smaps),
+        page: page_size(),
         trimmed_kib: 0,
     };
     // SAFETY: the callback only reads the headers the linker hands it and
@@ -95,6 +96,7 @@ pub fn trim_start_up_pages() -> u64 {
 
 struct Trim {
     clean: Vec<Reclaimable>,
+    page: usize,
     trimmed_kib: u64,
 }
 
@@ -114,6 +116,7 @@ unsafe extern "C" fn each_object(
     let headers =
         unsafe { std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum)) };
     let base = info.dlpi_addr as usize;
+    let page = trim.page;
     for header in headers {
         if header.p_type != libc::PT_LOAD || header.p_flags & libc::PF_W != 0 {
             continue;
@@ -124,8 +127,8 @@ unsafe extern "C" fn each_object(
             let from = segment
                 .start
                 .max(mapping.range.start)
-                .next_multiple_of(PAGE);
-            let to = segment.end.min(mapping.range.end) / PAGE * PAGE;
+                .next_multiple_of(page);
+            let to = segment.end.min(mapping.range.end) / page * page;
             if from >= to {
                 continue;
             }
@@ -144,10 +147,17 @@ unsafe extern "C" fn each_object(
     0
 }
 
-/// The page size mappings are aligned to on the platforms the app ships
-/// for (x86_64 and aarch64 Linux with 4 KiB pages; a larger page only
-/// makes the aligned ranges smaller, never wrong).
-const PAGE: usize = 4096;
+/// The size mappings are aligned to (4 KiB on x86_64, up to 64 KiB on
+/// aarch64).
+#[allow(unsafe_code)]
+fn page_size() -> usize {
+    // SAFETY: sysconf only reads a system constant.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(size)
+        .ok()
+        .filter(|s| *s > 0)
+        .unwrap_or(4096)
+}
 
 /// A mapping [`trim_start_up_pages`] may hand back.
 #[derive(Debug, PartialEq)]

@@ -52,9 +52,13 @@ impl WindowHost {
         }
     }
 
-    fn send(&self, message: ToWindow) {
+    /// Sends what `messages` makes, only if a window process is running:
+    /// with no window (the tray's usual state) nothing is built.
+    fn send_with(&self, messages: impl FnOnce() -> Vec<ToWindow>) {
         if let Some(link) = lock(&self.link).as_ref() {
-            let _ = link.to_window.send(message);
+            for message in messages() {
+                let _ = link.to_window.send(message);
+            }
         }
     }
 
@@ -83,22 +87,28 @@ pub fn open(app: &AppHandle, view: View) {
 
 /// Brings an open window's title and page in line with `status`.
 pub fn update(app: &AppHandle, status: &Status) {
-    let host = app.state::<WindowHost>();
-    host.send(ToWindow::Title {
-        title: status.window_title(),
+    app.state::<WindowHost>().send_with(|| {
+        let title = ToWindow::Title {
+            title: status.window_title(),
+        };
+        [Some(title), event("status", status)]
+            .into_iter()
+            .flatten()
+            .collect()
     });
-    relay(app, "status", status);
 }
 
 /// Hands the app event `name` to an open window's page.
 pub fn relay(app: &AppHandle, name: &str, payload: impl Serialize) {
-    let Ok(payload) = serde_json::to_value(payload) else {
-        return;
-    };
-    app.state::<WindowHost>().send(ToWindow::Event {
+    app.state::<WindowHost>()
+        .send_with(|| event(name, payload).into_iter().collect());
+}
+
+fn event(name: &str, payload: impl Serialize) -> Option<ToWindow> {
+    Some(ToWindow::Event {
         name: name.to_owned(),
-        payload,
-    });
+        payload: serde_json::to_value(payload).ok()?,
+    })
 }
 
 /// This process's own program, as the kernel keeps it.
