@@ -10,9 +10,12 @@
 //! - `process`: the window process, a Tauri app with one window whose
 //!   every command is forwarded to the app.
 //! - `wire`: their messages, one JSON object a line over a socket pair.
+//! - `shows`: which "show this view" requests the process answered, so a
+//!   click on Open as the window was closing opens a new one.
 
 mod host;
 mod process;
+mod shows;
 mod wire;
 
 pub use host::{WindowHost, open, relay, update};

@@ -10,7 +10,9 @@ use support::app::{App, BIN};
 use support::desktop::{Desktop, Keyring};
 use support::sim::{ANA, Sim};
 use support::tray::Panel;
-use support::windows::{children_with_flag, close_all, visible_titles, wait_for_title};
+use support::windows::{
+    children_with_flag, close_all, visible_titles, wait_for_title, wait_for_window_of,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_launch_exits_and_the_running_app_shows_its_window() {
@@ -80,6 +82,48 @@ async fn closing_the_window_ends_its_process_and_the_tray_keeps_running() {
     assert_eq!(reopened.len(), 1, "one window process again");
     assert_ne!(reopened, windows, "a new process");
     assert!(app.exited().is_none(), "the tray app keeps running");
+}
+
+/// An Open the window process never answers (it came as the window was
+/// closing, or as the process crashed) is not lost: once that process has
+/// ended, the app opens the window in a new one. The test keeps the
+/// window process stopped, so it cannot answer, asks for the window with
+/// a second launch, and then kills it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_the_window_process_never_answered_opens_a_new_window() {
+    let desktop = Desktop::start(Keyring::Missing);
+    let sim = Sim::start().await;
+    let mut panel = Panel::start(&desktop.bus).await;
+    let mut app = App::launch(&desktop, &sim.url, Some(ANA), &["--open", "inbox"]);
+    let _tray = panel.item().await;
+    sim.wait_for_stream("u-ana").await;
+    let unread = sim.unread(ANA).await;
+    let title = format!("PMAP Companion ({unread} unread)");
+    wait_for_title(&desktop, &title).await;
+    let windows = children_with_flag(app.pid(), WINDOW_PROCESS);
+    assert_eq!(windows.len(), 1, "one window process, the app's child");
+
+    signal("STOP", windows[0]);
+    let mut again = App::launch(&desktop, &sim.url, Some(ANA), &[]);
+    let status = pmap_testkit::eventually_blocking("the second launch to exit", || again.exited());
+    assert!(status.success(), "{status}\n{}", again.log_text());
+    signal("KILL", windows[0]);
+
+    let reopened = pmap_testkit::eventually_blocking("a new window process", || {
+        let now = children_with_flag(app.pid(), WINDOW_PROCESS);
+        (!now.is_empty() && now != windows).then_some(now)
+    });
+    assert_eq!(reopened.len(), 1, "one window process again");
+    wait_for_window_of(&desktop, reopened[0], &title).await;
+    assert!(app.exited().is_none(), "the tray app keeps running");
+}
+
+fn signal(name: &str, pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{name} {pid}: {status}");
 }
 
 /// The flag the app starts its window process with.

@@ -17,6 +17,7 @@ use tauri::{AppHandle, Manager};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
+use super::shows::Shows;
 use super::wire::{self, FromWindow, ToWindow};
 use crate::cli::{View, WINDOW_PROCESS_FLAG};
 use crate::memory;
@@ -41,6 +42,17 @@ struct Link {
     /// Tells a `Closed` or an ended process from a newer one's.
     generation: u64,
     to_window: mpsc::UnboundedSender<ToWindow>,
+    shows: Shows,
+}
+
+impl Link {
+    fn show(&mut self, view: View) -> bool {
+        let sent = self.to_window.send(ToWindow::Show { view }).is_ok();
+        if sent {
+            self.shows.sent(view);
+        }
+        sent
+    }
 }
 
 impl WindowHost {
@@ -62,24 +74,52 @@ impl WindowHost {
         }
     }
 
-    fn forget(&self, generation: u64) {
-        let mut link = lock(&self.link);
-        if link.as_ref().is_some_and(|l| l.generation == generation) {
-            *link = None;
+    fn answered(&self, generation: u64) {
+        if let Some(link) = lock(&self.link).as_mut()
+            && link.generation == generation
+        {
+            link.shows.answered();
+        }
+    }
+
+    /// The window process `generation` closed its window or ended: the
+    /// next Open starts a new one, and a Show it left unanswered (sent as
+    /// the window was closing) is opened in a new one now.
+    fn ended(&self, app: &AppHandle, generation: u64) {
+        let reopen = {
+            let mut link = lock(&self.link);
+            if link.as_ref().is_some_and(|l| l.generation == generation) {
+                link.take().and_then(|l| l.shows.to_reopen())
+            } else {
+                None
+            }
+        };
+        if let Some(view) = reopen {
+            tracing::info!(
+                view = view.as_str(),
+                "a Show went unanswered; opening the window again"
+            );
+            show_or_start(app, view, Shows::retrying);
         }
     }
 }
 
 /// Shows `view`, starting the window process if there is none.
 pub fn open(app: &AppHandle, view: View) {
+    show_or_start(app, view, Shows::default);
+}
+
+/// Shows `view` in the running window process, or starts one whose Show
+/// bookkeeping begins as `shows` makes it.
+fn show_or_start(app: &AppHandle, view: View, shows: fn() -> Shows) {
     let host = app.state::<WindowHost>();
     let mut link = lock(&host.link);
-    if let Some(current) = link.as_ref()
-        && current.to_window.send(ToWindow::Show { view }).is_ok()
+    if let Some(current) = link.as_mut()
+        && current.show(view)
     {
         return;
     }
-    match start(app, &host, view) {
+    match start(app, &host, view, shows()) {
         Ok(started) => *link = Some(started),
         Err(error) => tracing::error!(%error, "could not start the window process"),
     }
@@ -117,7 +157,7 @@ const SELF_EXE: &str = "/proc/self/exe";
 /// Starts this program as the window process, its standard input one end
 /// of a socket pair whose other end the app keeps; the window is shown on
 /// `view` as soon as the process reads its first lines.
-fn start(app: &AppHandle, host: &WindowHost, view: View) -> io::Result<Link> {
+fn start(app: &AppHandle, host: &WindowHost, view: View, shows: Shows) -> io::Result<Link> {
     let (ours, theirs) = UnixStream::pair()?;
     // `/proc/self/exe` is this very program even after a package upgrade
     // replaced the file: the window process always speaks the app's own
@@ -136,13 +176,15 @@ fn start(app: &AppHandle, host: &WindowHost, view: View) -> io::Result<Link> {
     let (to_window, queued) = mpsc::unbounded_channel();
     let title = app.status().window_title();
     let _ = to_window.send(ToWindow::Title { title });
-    let _ = to_window.send(ToWindow::Show { view });
     let answers = to_window.clone();
     tauri::async_runtime::spawn(serve(app.clone(), generation, ours, child, queued, answers));
-    Ok(Link {
+    let mut link = Link {
         generation,
         to_window,
-    })
+        shows,
+    };
+    link.show(view);
+    Ok(link)
 }
 
 /// Carries messages both ways until the window process ends, then reaps it.
@@ -186,7 +228,8 @@ async fn serve(
                     let _ = answers.send(ToWindow::Answer { id, ok, value });
                 });
             }
-            Ok(FromWindow::Closed) => app.state::<WindowHost>().forget(generation),
+            Ok(FromWindow::Shown) => app.state::<WindowHost>().answered(generation),
+            Ok(FromWindow::Closed) => app.state::<WindowHost>().ended(&app, generation),
             Err(error) => tracing::warn!(%error, "unreadable line from the window process"),
         }
     }
@@ -195,7 +238,7 @@ async fn serve(
 }
 
 async fn reap(app: &AppHandle, generation: u64, mut child: Child) {
-    app.state::<WindowHost>().forget(generation);
+    app.state::<WindowHost>().ended(app, generation);
     let pid = child.id();
     match tauri::async_runtime::spawn_blocking(move || child.wait()).await {
         Ok(Ok(status)) => {

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
@@ -43,10 +43,13 @@ pub fn run() -> ExitCode {
     let (calls, closing) = (link.clone(), link.clone());
     let built = tauri::Builder::default()
         .invoke_handler(move |invoke| forward(&calls, invoke))
-        .on_window_event(move |_, event| {
-            if let WindowEvent::Destroyed = event {
+        .on_window_event(move |_, event| match event {
+            WindowEvent::CloseRequested { .. } => closing.closing(),
+            WindowEvent::Destroyed => {
+                closing.closing();
                 closing.say(&FromWindow::Closed);
             }
+            _ => {}
         })
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -83,6 +86,9 @@ struct Calls {
     writer: Mutex<UnixStream>,
     next: AtomicU64,
     waiting: Mutex<HashMap<u64, oneshot::Sender<(bool, Value)>>>,
+    /// The window is closing: a Show now goes unanswered, and the app
+    /// opens a new window once this process has gone.
+    closing: AtomicBool,
 }
 
 impl Link {
@@ -91,7 +97,16 @@ impl Link {
             writer: Mutex::new(writer),
             next: AtomicU64::new(0),
             waiting: Mutex::new(HashMap::new()),
+            closing: AtomicBool::new(false),
         }))
+    }
+
+    fn closing(&self) {
+        self.0.closing.store(true, Ordering::SeqCst);
+    }
+
+    fn is_closing(&self) -> bool {
+        self.0.closing.load(Ordering::SeqCst)
     }
 
     fn say(&self, message: &FromWindow) -> bool {
@@ -154,21 +169,30 @@ fn listen(app: &AppHandle, socket: UnixStream, link: &Link) {
                     let _ = window.set_title(&title);
                 }
             }
-            Ok(ToWindow::Show { view }) => show(app, view, &title),
+            // A window that is closing is not shown again (nor built anew in
+            // this process, which is on its way out): left unanswered, the
+            // Show is the app's to open in a new process.
+            Ok(ToWindow::Show { view }) if !link.is_closing() => {
+                if show(app, view, &title) {
+                    link.say(&FromWindow::Shown);
+                }
+            }
+            Ok(ToWindow::Show { .. }) => {}
             Err(error) => tracing::warn!(%error, "unreadable line from the app"),
         }
     }
     app.exit(0);
 }
 
-/// Shows `view`, building the window the first time.
-fn show(app: &AppHandle, view: View, title: &str) {
+/// Shows `view`, building the window the first time; false if it could
+/// not be built.
+fn show(app: &AppHandle, view: View, title: &str) -> bool {
     if let Some(window) = app.get_webview_window(LABEL) {
         let _ = window.emit("navigate", view.as_str());
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
-        return;
+        return true;
     }
     let url = WebviewUrl::App(format!("index.html#{}", view.as_str()).into());
     let built = WebviewWindowBuilder::new(app, LABEL, url)
@@ -183,9 +207,10 @@ fn show(app: &AppHandle, view: View, title: &str) {
         .inner_size(960.0, 680.0)
         .min_inner_size(480.0, 400.0)
         .build();
-    if let Err(error) = built {
+    if let Err(error) = &built {
         tracing::error!(%error, "could not open the window");
     }
+    built.is_ok()
 }
 
 /// The app's own pages, as Tauri serves them: `tauri://localhost` on Linux

@@ -32,6 +32,9 @@ pub enum FromWindow {
         command: String,
         args: Value,
     },
+    /// The window is shown, as the oldest unanswered Show asked. A Show
+    /// that comes as the window is closing gets no answer.
+    Shown,
     /// The user closed the window; the process is on its way out, so the
     /// next Open starts a new one.
     Closed,

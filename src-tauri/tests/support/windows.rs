@@ -11,13 +11,24 @@ use super::desktop::Desktop;
 /// (its title starts with the app's name; dunst's pop-ups are windows
 /// too).
 pub fn visible_titles(desktop: &Desktop) -> Vec<String> {
+    visible_windows(desktop)
+        .into_iter()
+        .map(|(_, title)| title)
+        .collect()
+}
+
+/// The app's viewable windows: X window id and title.
+pub fn visible_windows(desktop: &Desktop) -> Vec<(String, String)> {
     xdotool(
         desktop,
         &["search", "--onlyvisible", "--name", "^PMAP Companion"],
     )
     .lines()
-    .map(|id| xdotool(desktop, &["getwindowname", id]).trim().to_owned())
-    .filter(|title| title.starts_with("PMAP Companion"))
+    .map(|id| {
+        let title = xdotool(desktop, &["getwindowname", id]).trim().to_owned();
+        (id.trim().to_owned(), title)
+    })
+    .filter(|(_, title)| title.starts_with("PMAP Companion"))
     .collect()
 }
 
@@ -27,6 +38,21 @@ pub async fn wait_for_title(desktop: &Desktop, title: &str) {
         visible_titles(desktop)
             .iter()
             .any(|t| t == title)
+            .then_some(())
+    })
+    .await
+}
+
+/// Waits until process `pid` shows a viewable window titled exactly
+/// `title` (by the window's `_NET_WM_PID`: X may give a new window the
+/// id a closed one had).
+pub async fn wait_for_window_of(desktop: &Desktop, pid: u32, title: &str) {
+    pmap_testkit::eventually(&format!("a window of {pid} titled {title:?}"), || async {
+        visible_windows(desktop)
+            .iter()
+            .any(|(id, t)| {
+                t == title && xdotool(desktop, &["getwindowpid", id]).trim() == pid.to_string()
+            })
             .then_some(())
     })
     .await
