@@ -9,7 +9,7 @@ mod support;
 use support::app::{App, BIN};
 use support::desktop::{Desktop, Keyring};
 use support::sim::{ANA, Sim};
-use support::tray::Panel;
+use support::tray::{Item, Panel};
 use support::windows::{
     children_with_flag, close_all, visible_titles, wait_for_title, wait_for_window_of,
 };
@@ -51,37 +51,28 @@ async fn a_second_launch_exits_and_the_running_app_shows_its_window() {
 /// and its stream open, and the next Open starts a new window process.
 #[tokio::test(flavor = "multi_thread")]
 async fn closing_the_window_ends_its_process_and_the_tray_keeps_running() {
-    let desktop = Desktop::start(Keyring::Missing);
-    let sim = Sim::start().await;
-    let mut panel = Panel::start(&desktop.bus).await;
-    let mut app = App::launch(&desktop, &sim.url, Some(ANA), &["--open", "inbox"]);
-    let _tray = panel.item().await;
-    sim.wait_for_stream("u-ana").await;
-    let unread = sim.unread(ANA).await;
-    let title = format!("PMAP Companion ({unread} unread)");
-    wait_for_title(&desktop, &title).await;
-    let windows = children_with_flag(app.pid(), WINDOW_PROCESS);
-    assert_eq!(windows.len(), 1, "one window process, the app's child");
+    let mut w = WithWindow::start().await;
+    let (desktop, sim, title, windows) = (&w.desktop, &w.sim, &w.title, &w.windows);
 
-    close_all(&desktop);
+    close_all(desktop);
     pmap_testkit::eventually_blocking("the window process to end", || {
-        (children_with_flag(app.pid(), WINDOW_PROCESS).is_empty()
+        (children_with_flag(w.app.pid(), WINDOW_PROCESS).is_empty()
             && !std::path::Path::new(&format!("/proc/{}", windows[0])).exists())
         .then_some(())
     });
-    assert_eq!(visible_titles(&desktop), Vec::<String>::new());
-    assert!(app.exited().is_none(), "the tray app keeps running");
-    assert_eq!(sim_streams(&sim).await, 1, "its stream stays open");
+    assert_eq!(visible_titles(desktop), Vec::<String>::new());
+    assert!(w.app.exited().is_none(), "the tray app keeps running");
+    assert_eq!(sim_streams(sim).await, 1, "its stream stays open");
 
     // Opened again (a second launch, as the menu entry does): a new
     // window process, the same app.
-    let mut again = App::launch(&desktop, &sim.url, Some(ANA), &[]);
+    let mut again = App::launch(desktop, &sim.url, Some(ANA), &[]);
     pmap_testkit::eventually_blocking("the second launch to exit", || again.exited());
-    wait_for_title(&desktop, &title).await;
-    let reopened = children_with_flag(app.pid(), WINDOW_PROCESS);
+    wait_for_title(desktop, title).await;
+    let reopened = children_with_flag(w.app.pid(), WINDOW_PROCESS);
     assert_eq!(reopened.len(), 1, "one window process again");
-    assert_ne!(reopened, windows, "a new process");
-    assert!(app.exited().is_none(), "the tray app keeps running");
+    assert_ne!(reopened, *windows, "a new process");
+    assert!(w.app.exited().is_none(), "the tray app keeps running");
 }
 
 /// An Open the window process never answers (it came as the window was
@@ -91,31 +82,22 @@ async fn closing_the_window_ends_its_process_and_the_tray_keeps_running() {
 /// a second launch, and then kills it.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_open_the_window_process_never_answered_opens_a_new_window() {
-    let desktop = Desktop::start(Keyring::Missing);
-    let sim = Sim::start().await;
-    let mut panel = Panel::start(&desktop.bus).await;
-    let mut app = App::launch(&desktop, &sim.url, Some(ANA), &["--open", "inbox"]);
-    let _tray = panel.item().await;
-    sim.wait_for_stream("u-ana").await;
-    let unread = sim.unread(ANA).await;
-    let title = format!("PMAP Companion ({unread} unread)");
-    wait_for_title(&desktop, &title).await;
-    let windows = children_with_flag(app.pid(), WINDOW_PROCESS);
-    assert_eq!(windows.len(), 1, "one window process, the app's child");
+    let mut w = WithWindow::start().await;
+    let (desktop, sim, title, windows) = (&w.desktop, &w.sim, &w.title, &w.windows);
 
     signal("STOP", windows[0]);
-    let mut again = App::launch(&desktop, &sim.url, Some(ANA), &[]);
+    let mut again = App::launch(desktop, &sim.url, Some(ANA), &[]);
     let status = pmap_testkit::eventually_blocking("the second launch to exit", || again.exited());
     assert!(status.success(), "{status}\n{}", again.log_text());
     signal("KILL", windows[0]);
 
     let reopened = pmap_testkit::eventually_blocking("a new window process", || {
-        let now = children_with_flag(app.pid(), WINDOW_PROCESS);
-        (!now.is_empty() && now != windows).then_some(now)
+        let now = children_with_flag(w.app.pid(), WINDOW_PROCESS);
+        (!now.is_empty() && now != *windows).then_some(now)
     });
     assert_eq!(reopened.len(), 1, "one window process again");
-    wait_for_window_of(&desktop, reopened[0], &title).await;
-    assert!(app.exited().is_none(), "the tray app keeps running");
+    wait_for_window_of(desktop, reopened[0], title).await;
+    assert!(w.app.exited().is_none(), "the tray app keeps running");
 }
 
 fn signal(name: &str, pid: u32) {
@@ -124,6 +106,44 @@ fn signal(name: &str, pid: u32) {
         .status()
         .expect("run kill");
     assert!(status.success(), "kill -{name} {pid}: {status}");
+}
+
+/// The app started with its window open, live, in the tray.
+struct WithWindow {
+    desktop: Desktop,
+    sim: Sim,
+    app: App,
+    /// The window's title, with the unread count.
+    title: String,
+    /// The one window process, the app's child.
+    windows: Vec<u32>,
+    _panel: Panel,
+    _tray: Item,
+}
+
+impl WithWindow {
+    async fn start() -> WithWindow {
+        let desktop = Desktop::start(Keyring::Missing);
+        let sim = Sim::start().await;
+        let mut panel = Panel::start(&desktop.bus).await;
+        let app = App::launch(&desktop, &sim.url, Some(ANA), &["--open", "inbox"]);
+        let tray = panel.item().await;
+        sim.wait_for_stream("u-ana").await;
+        let unread = sim.unread(ANA).await;
+        let title = format!("PMAP Companion ({unread} unread)");
+        wait_for_title(&desktop, &title).await;
+        let windows = children_with_flag(app.pid(), WINDOW_PROCESS);
+        assert_eq!(windows.len(), 1, "one window process, the app's child");
+        WithWindow {
+            desktop,
+            sim,
+            app,
+            title,
+            windows,
+            _panel: panel,
+            _tray: tray,
+        }
+    }
 }
 
 /// The flag the app starts its window process with.
