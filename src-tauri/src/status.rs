@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Local, Utc};
 use companion_core::ConnectionState;
-use companion_core::engine::{NextDeadline, PAUSED_INDEFINITELY, next_deadline};
+use companion_core::engine::{NextDeadline, PAUSED_INDEFINITELY, is_bidi_control, next_deadline};
 use companion_core::event::CalendarItem;
 use companion_core::rest::Company;
 use serde::Serialize;
@@ -173,7 +173,14 @@ impl Status {
     pub fn tooltip(&self) -> String {
         let mut lines = vec![format!("PMAP Companion: {}", self.state_text())];
         if let Some(account) = &self.account {
-            lines.push(format!("{} on {}", account.name, account.server));
+            // The name is the server's text: no bidi control may reorder
+            // the line (see `is_bidi_control`).
+            let name: String = account
+                .name
+                .chars()
+                .filter(|c| !is_bidi_control(*c))
+                .collect();
+            lines.push(format!("{name} on {}", account.server));
         }
         if let Some(unread) = self.unread.filter(|n| *n > 0) {
             lines.push(format!("{unread} unread"));
@@ -223,6 +230,13 @@ mod tests {
         );
         assert!(tip.contains("4 unread"), "{tip}");
         assert!(tip.contains("No events yet"), "{tip}");
+        status.account.as_mut().expect("account").name = "\u{202E}tsylanA anA".into();
+        let tip = status.tooltip();
+        assert!(
+            tip.contains("\ntsylanA anA on https://pmap.example.com\n")
+                && !tip.chars().any(is_bidi_control),
+            "a bidi override in the server's name is dropped: {tip:?}"
+        );
         status.pause = Pause::UntilResumed;
         assert!(status.state_text().ends_with("paused"));
         status.connection = ConnectionState::Offline;

@@ -2,7 +2,8 @@
 //! inbox shows the server's rows, pages on scroll and opens a row's page,
 //! the calendar puts personal deadlines on their days and opens them, the
 //! preference grid has every server channel and the types the stream has
-//! shown, and a toggle persists and changes what pops up (sign-in:
+//! shown, and a toggle persists and changes what pops up; server text
+//! carries no bidi controls (sign-in:
 //! `sign_in.rs`). With `PMAP_SCREENSHOTS=1` each view is saved under
 //! `docs/screenshots/`.
 
@@ -48,6 +49,14 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
         ("PMAP_TOKEN", ANA),
         ("PATH", path.as_str()),
     ];
+    // A hostile title: U+202E would make its row read "Invoice exe.pdf".
+    sim.inbox_row(
+        "u-ana",
+        "finding_assigned",
+        "low",
+        "Invoice \u{202E}fdp.exe",
+    )
+    .await;
     let driver = Driver::start(&desktop, &env, &["--open", "inbox"]).await;
     sim.wait_for_stream("u-ana").await;
 
@@ -73,6 +82,22 @@ async fn inbox_calendar_and_preferences_in_the_real_window() {
         .await;
     let want: Vec<Value> = first.iter().map(|r| r["id"].clone()).collect();
     assert_eq!(shown.as_array().expect("ids")[..25], want[..]);
+    let titles = driver
+        .js(
+            "return [...document.querySelectorAll('#inbox-list .row-title')].map(e => e.textContent);",
+            json!([]),
+        )
+        .await;
+    let titles: Vec<&str> = titles
+        .as_array()
+        .expect("titles")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        titles.contains(&"Invoice fdp.exe"),
+        "bidi controls are dropped: {titles:?}"
+    );
     doc_screenshot(&driver, "inbox").await;
     driver
         .js(

@@ -1,7 +1,7 @@
 // The window: a hash router over four views plus sign-in, and a header
 // that follows the connection state pushed from Rust.
 import { invoke, listen } from './tauri.js';
-import { clear } from './dom.js';
+import { clear, plain } from './dom.js';
 import { load as loadCatalog } from './catalog.js';
 import * as inbox from './inbox.js';
 import * as calendar from './calendar.js';
@@ -64,7 +64,7 @@ function renderStatus(s) {
   unread.textContent = s.unread > 99 ? '99+' : String(s.unread ?? '');
   const notice = document.getElementById('notice');
   notice.hidden = !s.notice;
-  notice.textContent = s.notice ?? '';
+  notice.textContent = plain(s.notice ?? '');
   for (const fn of app.statusListeners) fn(s);
 }
 
@@ -81,5 +81,5 @@ async function start() {
 }
 
 start().catch((error) => {
-  document.getElementById('view').textContent = `Could not start: ${error}`;
+  document.getElementById('view').textContent = plain(`Could not start: ${error}`);
 });

@@ -4,7 +4,7 @@
 // operations calendar of the user's companies; a filter narrows either to
 // one company.
 import { invoke, listen } from './tauri.js';
-import { h, clear } from './dom.js';
+import { h, clear, plain } from './dom.js';
 import { dateTime, relative, severityChip } from './format.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -73,7 +73,7 @@ export async function mount(root, app) {
       items = page.items;
       error.hidden = true;
     } catch (e) {
-      error.textContent = `Could not load the calendar: ${e}`;
+      error.textContent = plain(`Could not load the calendar: ${e}`);
       error.hidden = false;
     }
     renderGrid(gridStart, first, items);

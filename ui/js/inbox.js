@@ -1,7 +1,7 @@
 // Inbox: newest first, cursor paging on scroll, unread/type filters,
 // click to open and mark read, live updates from the stream.
 import { invoke, listen } from './tauri.js';
-import { h, clear } from './dom.js';
+import { h, clear, plain } from './dom.js';
 import { relative, severityChip } from './format.js';
 import { catalog } from './catalog.js';
 
@@ -79,7 +79,7 @@ export async function mount(root) {
       state.cursor = page.next_cursor;
       state.done = !page.next_cursor;
     } catch (error) {
-      empty.textContent = `Could not load the inbox: ${error}`;
+      empty.textContent = plain(`Could not load the inbox: ${error}`);
       empty.hidden = false;
       state.done = true;
     } finally {

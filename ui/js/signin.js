@@ -2,7 +2,7 @@
 // Rust checks it with /api/v1/me, keeps it in the OS keyring, and never
 // sends it back here. The field is cleared as soon as the call returns.
 import { invoke } from './tauri.js';
-import { h } from './dom.js';
+import { h, plain } from './dom.js';
 
 export async function mount(root, app) {
   const server = h('input', {
@@ -28,7 +28,7 @@ export async function mount(root, app) {
   const otherOrigins = () => stored.filter((origin) => origin !== originOf(server.value));
   const showOthers = () => {
     const list = otherOrigins();
-    othersList.textContent = list.join(', ');
+    othersList.textContent = plain(list.join(', '));
     others.hidden = list.length === 0;
   };
   server.addEventListener('input', showOthers);
@@ -45,9 +45,9 @@ export async function mount(root, app) {
         const result = await invoke('sign_in', {
           server: server.value, token: token.value, others: choice, caFile: caFile.value || null,
         });
-        message.textContent = `Signed in as ${result.account.name}.` + (result.notice ? ` ${result.notice}` : '');
+        message.textContent = plain(`Signed in as ${result.account.name}.` + (result.notice ? ` ${result.notice}` : ''));
       } catch (error) {
-        message.textContent = String(error);
+        message.textContent = plain(error);
       } finally {
         token.value = '';
         submit.disabled = false;

@@ -11,6 +11,9 @@
 //!   a tab as `␉`, DEL as `␡`.
 //! - C1 controls (U+0080–U+009F), which have no pictures, become `\u{9b}`
 //!   and the like (U+009B is CSI, the one-character `ESC [`).
+//! - The explicit bidi controls (U+202A–U+202E, U+2066–U+2069), which a
+//!   terminal with bidi support obeys by reordering what follows, become
+//!   `\u{202e}` and the like.
 //!
 //! JSON output is not passed through here: serde escapes controls itself,
 //! and scripts get the server's text unchanged.
@@ -18,12 +21,15 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
+use companion_core::engine::is_bidi_control;
+
 /// `text` with every control character shown as a visible escape. Text
 /// without controls is returned as it is. Newlines are escaped too: a
 /// caller that lays text out on several lines splits it first
 /// (see [`super::line`]).
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    let hidden = |c: char| c.is_control() || is_bidi_control(c);
+    if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);
@@ -32,6 +38,9 @@ pub fn visible(text: &str) -> Cow<'_, str> {
             code @ 0x00..=0x1F => shown.push(picture(0x2400 + code)),
             0x7F => shown.push('␡'),
             code @ 0x80..=0x9F => {
+                let _ = write!(shown, "\\u{{{code:x}}}");
+            }
+            code if is_bidi_control(c) => {
                 let _ = write!(shown, "\\u{{{code:x}}}");
             }
             _ => shown.push(c),
@@ -69,6 +78,8 @@ mod tests {
             ("\u{9b}2J", "\\u{9b}2J"),
             ("\u{9d}0;x\u{9c}", "\\u{9d}0;x\\u{9c}"),
             ("\u{80}\u{9f}", "\\u{80}\\u{9f}"),
+            ("Invoice \u{202e}fdp.exe", "Invoice \\u{202e}fdp.exe"),
+            ("\u{2067}x\u{2069}\u{202a}", "\\u{2067}x\\u{2069}\\u{202a}"),
         ];
         for (raw, shown) in cases {
             assert_eq!(visible(raw), shown, "{raw:?}");

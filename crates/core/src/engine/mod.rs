@@ -62,7 +62,7 @@ pub use quiet_hours::QuietHours;
 pub use scope::{Scope, ScopeGroup, Scopes};
 pub use snooze::Snoozed;
 pub use stats::EngineStats;
-pub use text::{NextDeadline, next_deadline};
+pub use text::{NextDeadline, is_bidi_control, next_deadline};
 
 #[cfg(test)]
 mod tests;

@@ -257,12 +257,27 @@ fn meta_line(severity: Option<Severity>, company: Option<&str>) -> String {
         .join(" · ")
 }
 
-/// Cuts at a character boundary so a hostile title cannot flood the desktop.
+/// Cuts at a character boundary so a hostile title cannot flood the
+/// desktop, and drops the explicit bidi controls, so it cannot make a
+/// pop-up read backwards either.
 pub(crate) fn clip(s: &str, max_chars: usize) -> String {
-    match s.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.to_owned(),
+    let mut out = String::with_capacity(s.len().min(max_chars * 4 + 3));
+    for (n, c) in s.chars().filter(|c| !is_bidi_control(*c)).enumerate() {
+        if n == max_chars {
+            out.push('…');
+            break;
+        }
+        out.push(c);
     }
+    out
+}
+
+/// The explicit bidi formatting characters of Unicode's bidi algorithm
+/// (UAX #9): embeddings, overrides, isolates and their ends. In server
+/// text they can reorder what follows ("Invoice \u{202E}fdp.exe" shows as
+/// "Invoice exe.pdf"); right-to-left scripts still lay out without them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -329,6 +344,8 @@ mod tests {
     fn long_text_is_clipped_on_a_char_boundary() {
         assert_eq!(clip("ééé", 2), "éé…");
         assert_eq!(clip("ok", 2), "ok");
+        assert_eq!(clip("", 2), "");
+        assert_eq!(clip("abc", 0), "…");
         assert_eq!(headline(&EventType::SlaBreached), "SLA breached");
         assert_eq!(headline(&EventType::FindingNoteAdded), "New note");
         assert_eq!(headline(&EventType::Unknown("ci_thing".into())), "CI thing");

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::engine::PopupKind;
+use crate::engine::text::is_bidi_control;
 use crate::event::Severity;
 
 #[test]
@@ -117,6 +118,20 @@ fn hostile_titles_are_clipped() {
         frame(json!({"type": "sla_breached", "payload": {"finding_id": "f-1", "title": long}}));
     let popup = popups(&engine.handle(input, at(0))).remove(0);
     assert!(popup.title.chars().count() <= 121);
+}
+
+#[test]
+fn bidi_controls_in_server_text_are_dropped() {
+    let mut engine = engine();
+    // U+202E (right-to-left override) would show "Invoice exe.pdf"; the
+    // isolates and embeddings are dropped as well. Hebrew stays.
+    let title = "Invoice \u{202E}fdp.exe \u{2067}x\u{2069} \u{202B}y\u{202C} שלום";
+    let input =
+        frame(json!({"type": "sla_breached", "payload": {"finding_id": "f-1", "title": title}}));
+    let popup = popups(&engine.handle(input, at(0))).remove(0);
+    assert_eq!(popup.title, "SLA breached: Invoice fdp.exe x y שלום");
+    let text = format!("{}{}", popup.title, popup.body);
+    assert!(!text.chars().any(is_bidi_control), "{popup:?}");
 }
 
 #[test]
