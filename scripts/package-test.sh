@@ -120,10 +120,10 @@ for file in /usr/share/applications/pmap-companion.desktop \
   [ -f "$root$file" ] || fail "the package has no $file"
 done
 
-step "pmap-companion --demo raises a pop-up (Xvfb, D-Bus, dunst)"
+step "pmap-companion --demo raises a pop-up and opens its window (Xvfb, D-Bus, dunst)"
 # The test desktop is not the app's: it comes after the checks above, so
 # it cannot hide a missing dependency, and is purged with the app.
-in_root apt-get install -y -q --no-install-recommends xvfb xauth dbus dbus-x11 dunst \
+in_root apt-get install -y -q --no-install-recommends xvfb xauth dbus dbus-x11 dunst x11-utils \
   > "$work/desktop.log" 2>&1 || { tail -30 "$work/desktop.log"; fail "the test desktop"; }
 cat > "$root/tmp/demo.sh" <<'SH'
 set -eu
@@ -148,17 +148,41 @@ for _ in $(seq 1200); do
 done
 seen=0
 grep -q 'member=Notify' /tmp/monitor.log && seen=1
+# A second launch asks the running app for its window, which it opens in
+# a process of its own (WebKit from the package's dependencies).
+window_process_of() {
+  for pid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | grep -qx -- --window-process && return 0
+  done
+  return 1
+}
+window=0
+if [ "$seen" = 1 ]; then
+  pmap-companion --demo > /tmp/second.log 2>&1 || true
+  for _ in $(seq 1200); do
+    if xwininfo -root -tree 2>/dev/null | grep -q '"PMAP Companion' &&
+      window_process_of "$app"; then
+      window=1
+      break
+    fi
+    kill -0 "$app" 2>/dev/null || break
+    sleep 0.1
+  done
+fi
 kill "$app" 2>/dev/null || true
 wait "$app" 2>/dev/null || true
 kill $(jobs -p) 2>/dev/null || true
-if [ "$seen" = 1 ]; then
+if [ "$seen" = 1 ] && [ "$window" = 1 ]; then
   grep -A8 'member=Notify' /tmp/monitor.log | sed -n 's/^ *string "\(.*\)"$/  Notify: \1/p' | head -4
+  echo "  window: $(xwininfo -root -tree | grep -o '"PMAP Companion[^"]*"' | head -1)"
   exit 0
 fi
-echo "no Notify call was seen; the app's log:"; cat /tmp/app.log
+[ "$seen" = 1 ] || echo "no Notify call was seen"
+[ "$window" = 1 ] || echo "no window opened on a second launch"
+echo "the app's log:"; cat /tmp/app.log
 exit 1
 SH
-in_root dbus-run-session -- sh /tmp/demo.sh || fail "no pop-up from pmap-companion --demo"
+in_root dbus-run-session -- sh /tmp/demo.sh || fail "no pop-up or no window from pmap-companion --demo"
 
 step "purge: nothing is left but user data"
 user_data=$(cd "$root" && find home/analyst -mindepth 1 -type f | sort)
