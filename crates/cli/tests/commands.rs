@@ -60,6 +60,18 @@ async fn inbox_pages_filter_and_all_match_the_server() {
         unread["items"].as_array().expect("items").len() as u64,
         sim.unread("demo-ana").await
     );
+    // Each row carries the page the app opens for it, on the server.
+    for row in all["items"].as_array().expect("items") {
+        let url = row["url"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no url: {row}"));
+        let want = match row["data"]["finding_id"].as_str() {
+            Some(finding) => format!("{}/findings/{finding}", sim.url()),
+            None => url.to_owned(),
+        };
+        assert_eq!(url, want, "{row}");
+        assert!(url.starts_with(&format!("{}/", sim.url())), "{row}");
+    }
     let other = json_of(&sim, &home, &["inbox", "--type", "quantum_leap"]).await;
     assert_eq!(
         other["items"],
@@ -111,6 +123,22 @@ async fn calendar_shows_personal_deadlines_by_default_and_everything_on_request(
     );
     let everything = json_of(&sim, &home, &["calendar", "--all-kinds"]).await;
     assert!(everything["items"].as_array().expect("items").len() > items.len());
+    // Each item carries its page on the server, or null when it has none.
+    let mut linked = 0;
+    for item in everything["items"].as_array().expect("items") {
+        match (item["entity_type"].as_str(), item["entity_id"].as_str()) {
+            (Some("finding"), Some(id)) => {
+                assert_eq!(
+                    item["url"],
+                    format!("{}/findings/{id}", sim.url()),
+                    "{item}"
+                );
+                linked += 1;
+            }
+            _ => assert!(item["url"].is_string() || item["url"].is_null(), "{item}"),
+        }
+    }
+    assert!(linked > 0, "the fixture has deadlines on findings");
     let (code, _, stderr) = run_cli(
         &sim,
         &home,

@@ -40,13 +40,17 @@ pub async fn run(server: Option<String>, format: FormatArg, args: Args) -> Resul
         mine: !args.all_kinds,
     };
     let calendar = client.calendar(&query).await?;
+    let origin = ctx.server.origin();
     match format {
-        FormatArg::Json => output::json_line(&calendar),
+        FormatArg::Json => output::json_line_with_urls(
+            &calendar,
+            calendar.items.iter().map(|item| item.url(&origin)),
+        ),
         FormatArg::Text => print_table(&calendar),
         // The calendar reminds as the app does: the same lead times.
         FormatArg::Ics => output::raw(&ics::deadlines_ics(
             &calendar.items,
-            &ctx.server.origin(),
+            &origin,
             &ctx.config.prefs.reminder_leads_mins,
             Utc::now(),
         )),

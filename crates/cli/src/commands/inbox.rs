@@ -51,8 +51,11 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
             eprintln!();
         }
     }
+    let origin = client.server().origin();
     match format {
-        Format::Json => output::json_line(&page),
+        Format::Json => {
+            output::json_line_with_urls(&page, page.items.iter().map(|row| Some(row.url(&origin))))
+        }
         Format::Text => print_table(&page),
     }
     Ok(ExitCode::SUCCESS)

@@ -69,6 +69,22 @@ pub fn json_line(value: &impl Serialize) {
     }
 }
 
+/// Prints `page` (an answer with an `items` array) as one JSON line, each
+/// item with `"url"` set to the matching entry of `urls`: the web page
+/// the app opens for it (`null` when there is none). Everything else is
+/// the server's, unchanged.
+pub fn json_line_with_urls(page: &impl Serialize, urls: impl IntoIterator<Item = Option<String>>) {
+    let mut value = serde_json::to_value(page).unwrap_or_default();
+    if let Some(items) = value.get_mut("items").and_then(|i| i.as_array_mut()) {
+        for (item, url) in items.iter_mut().zip(urls) {
+            if let Some(item) = item.as_object_mut() {
+                item.insert("url".to_owned(), url.into());
+            }
+        }
+    }
+    json_line(&value);
+}
+
 /// Prints a plain line and flushes. A newline in `text` is kept (it is
 /// the caller's layout); every other control character is shown escaped.
 /// Server text that must stay on one line is passed through
