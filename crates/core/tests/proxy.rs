@@ -2,14 +2,11 @@
 //! https server is reached in a CONNECT tunnel and the proxy never sees the
 //! token; a loopback server never goes through the proxy at all.
 
-use std::sync::Arc;
 
 use companion_core::net::Network;
 use companion_core::rest::{Client, ServerUrl, Token};
-use companion_core::shell::{StreamEvent, StreamSettings, supervise};
 use pmap_sim::{SimConfig, TlsConfig};
 use pmap_testkit::RecordingProxy;
-use tokio::sync::{Notify, mpsc};
 
 mod common;
 
@@ -25,28 +22,6 @@ fn client(url: &str, network: &Network) -> Client {
         network,
     )
     .expect("client")
-}
-
-async fn wait_opened(client: Client) {
-    let (tx, mut rx) = mpsc::channel(16);
-    let settings = StreamSettings {
-        backoff: common::fast_backoff(),
-        ..StreamSettings::default()
-    };
-    let task = tokio::spawn(supervise(client, settings, tx, Arc::new(Notify::new())));
-    loop {
-        let event = pmap_testkit::within("the stream to open", rx.recv())
-            .await
-            .expect("supervisor alive");
-        assert!(
-            !matches!(event, StreamEvent::Failed { .. }),
-            "the stream failed: {event:?}"
-        );
-        if event == StreamEvent::Opened {
-            break;
-        }
-    }
-    task.abort();
 }
 
 #[tokio::test]
@@ -75,7 +50,7 @@ async fn an_https_server_is_reached_through_the_configured_proxy_in_a_tunnel_onl
         client.route()
     );
     assert_eq!(client.me().await.expect("me through the proxy").id, "u-ana");
-    wait_opened(client).await;
+    common::wait_opened(client, "the stream to open").await;
 
     let lines = proxy.request_lines();
     let connect = format!("CONNECT {HOST}:{} HTTP/1.1", sim.addr().port());
@@ -104,7 +79,7 @@ async fn a_loopback_server_never_goes_through_the_proxy() {
         client.route()
     );
     assert_eq!(client.me().await.expect("me, direct").id, "u-ana");
-    wait_opened(client).await;
+    common::wait_opened(client, "the stream to open").await;
     assert_eq!(proxy.request_lines(), Vec::<String>::new());
     sim.shutdown().await;
 }

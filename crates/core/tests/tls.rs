@@ -54,25 +54,7 @@ async fn the_configured_ca_file_is_trusted_for_rest_and_the_stream() {
     let client = client(&tls.sim.url(), &network).expect("client");
     assert_eq!(client.me().await.expect("me over TLS").id, "u-ana");
 
-    let (tx, mut rx) = mpsc::channel(16);
-    let settings = StreamSettings {
-        backoff: common::fast_backoff(),
-        ..StreamSettings::default()
-    };
-    let task = tokio::spawn(supervise(client, settings, tx, Arc::new(Notify::new())));
-    loop {
-        let event = pmap_testkit::within("the stream to open over TLS", rx.recv())
-            .await
-            .expect("supervisor alive");
-        assert!(
-            !matches!(event, StreamEvent::Failed { .. }),
-            "the stream failed: {event:?}"
-        );
-        if event == StreamEvent::Opened {
-            break;
-        }
-    }
-    task.abort();
+    common::wait_opened(client, "the stream to open over TLS").await;
     tls.sim.shutdown().await;
 }
 

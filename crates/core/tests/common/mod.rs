@@ -79,3 +79,33 @@ pub fn fast_backoff() -> BackoffPolicy {
         ..BackoffPolicy::default()
     }
 }
+
+/// Runs the SSE supervisor on `client` until the stream opens; any failure
+/// on the way fails the test.
+pub async fn wait_opened(client: companion_core::rest::Client, what: &str) {
+    use companion_core::shell::{StreamEvent, StreamSettings, supervise};
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let settings = StreamSettings {
+        backoff: fast_backoff(),
+        ..StreamSettings::default()
+    };
+    let task = tokio::spawn(supervise(
+        client,
+        settings,
+        tx,
+        Arc::new(tokio::sync::Notify::new()),
+    ));
+    loop {
+        let event = pmap_testkit::within(what, rx.recv())
+            .await
+            .expect("supervisor alive");
+        assert!(
+            !matches!(event, StreamEvent::Failed { .. }),
+            "the stream failed: {event:?}"
+        );
+        if event == StreamEvent::Opened {
+            break;
+        }
+    }
+    task.abort();
+}
