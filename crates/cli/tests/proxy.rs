@@ -10,22 +10,8 @@ use support::*;
 
 async fn status(server: &str, env: &[(&str, &str)]) -> (i32, Option<Value>, String) {
     let home = tempfile::tempdir().expect("tempdir");
-    let mut command = cli(&home);
-    command
-        .env("PMAP_TOKEN", "demo-ana")
-        .args(["--server", server, "--format", "json", "status"]);
-    for var in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"] {
-        command.env_remove(var).env_remove(var.to_lowercase());
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let output = command.output().await.expect("run pmap-cli");
-    (
-        output.status.code().unwrap_or(-1),
-        serde_json::from_slice(&output.stdout).ok(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let proxies = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"];
+    status_json(&home, server, &proxies, env).await
 }
 
 #[tokio::test]

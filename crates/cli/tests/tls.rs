@@ -8,27 +8,14 @@ mod support;
 use serde_json::{Value, json};
 use support::*;
 
-/// `pmap-cli status --format json` against `sim`, with extra environment.
+/// `pmap-cli status --format json` against `sim`, with extra environment
+/// and none of the machine's own CA settings.
 async fn status(
     sim: &Sim,
     home: &tempfile::TempDir,
     env: &[(&str, &str)],
 ) -> (i32, Option<Value>, String) {
-    let mut command = cli(home);
-    command
-        .env("PMAP_TOKEN", "demo-ana")
-        .env_remove("SSL_CERT_FILE")
-        .env_remove("SSL_CERT_DIR")
-        .args(["--server", &sim.url(), "--format", "json", "status"]);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let output = command.output().await.expect("run pmap-cli");
-    (
-        output.status.code().unwrap_or(-1),
-        serde_json::from_slice(&output.stdout).ok(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    status_json(home, &sim.url(), &["SSL_CERT_FILE", "SSL_CERT_DIR"], env).await
 }
 
 /// Writes `config.json` the way `login --ca-file` leaves it.

@@ -405,6 +405,33 @@ pub fn cli(home: &tempfile::TempDir) -> Command {
     command
 }
 
+/// `pmap-cli --format json status` against `server` as Ana: the variables
+/// named in `cleared` (either case) removed, then `env` set. Its exit
+/// code, the JSON it printed, and its stderr.
+pub async fn status_json(
+    home: &tempfile::TempDir,
+    server: &str,
+    cleared: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, Option<Value>, String) {
+    let mut command = cli(home);
+    command
+        .env("PMAP_TOKEN", "demo-ana")
+        .args(["--server", server, "--format", "json", "status"]);
+    for var in cleared {
+        command.env_remove(var).env_remove(var.to_lowercase());
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().await.expect("run pmap-cli");
+    (
+        output.status.code().unwrap_or(-1),
+        serde_json::from_slice(&output.stdout).ok(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 pub fn is_effect(value: &Value, name: &str) -> bool {
     value["effect"] == name
 }
