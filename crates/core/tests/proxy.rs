@@ -2,7 +2,6 @@
 //! https server is reached in a CONNECT tunnel and the proxy never sees the
 //! token; a loopback server never goes through the proxy at all.
 
-
 use companion_core::net::Network;
 use companion_core::rest::{Client, ServerUrl, Token};
 use pmap_sim::{SimConfig, TlsConfig};
