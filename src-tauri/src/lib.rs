@@ -123,6 +123,10 @@ fn build_and_run(args: Args) -> ExitCode {
     };
     let open_at_start = args.open;
     let demo = args.demo;
+    let status = Status {
+        server: args.server.clone().or_else(|| config.server.clone()),
+        ..Status::new(demo)
+    };
     let built = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::open(app, View::Inbox);
@@ -136,7 +140,7 @@ fn build_and_run(args: Args) -> ExitCode {
                 args,
                 paths,
                 config: Mutex::new(config),
-                status: Mutex::new(Status::new(demo)),
+                status: Mutex::new(status),
                 session: Mutex::new(None),
                 seen_types: Mutex::new(SeenTypes::default()),
                 desktop_inhibited: Default::default(),

@@ -60,7 +60,10 @@ pub async fn sign_in(
     lock(&app.shared().config).network.ca_file = network.ca_file.clone();
     save_server(app, &server);
     session::start(app, Session::new(client, me, session::setup(app)), saved);
-    app.update(|s| s.notice = notice.clone());
+    app.update(|s| {
+        s.notice = notice.clone();
+        s.server = Some(server.to_string());
+    });
     let account = app.status().account.ok_or(AppError::NotSignedIn)?;
     Ok(SignedIn { account, notice })
 }

@@ -61,6 +61,10 @@ pub struct Reconnect {
 #[derive(Clone, Debug, Serialize)]
 pub struct Status {
     pub account: Option<Account>,
+    /// The server the sign-in form offers: the one given (`--server`,
+    /// `PMAP_SERVER`) or saved, then the last one signed in to. Signing
+    /// out keeps it, as the config does.
+    pub server: Option<String>,
     pub connection: ConnectionState,
     pub unread: Option<u64>,
     /// A pop-up about a critical or urgent inbox row was shown since the
@@ -86,6 +90,7 @@ impl Status {
     pub fn new(demo: bool) -> Status {
         Status {
             account: None,
+            server: None,
             connection: ConnectionState::SignedOut,
             unread: None,
             attention: false,

@@ -25,6 +25,10 @@ async fn sign_in_without_a_keyring_is_session_only_and_writes_no_token() {
             "return document.getElementById('token') !== null;",
         )
         .await;
+    let offered = driver
+        .js("return document.getElementById('server').value;", json!([]))
+        .await;
+    assert_eq!(offered, json!(sim.url), "the form offers the server given");
     doc_screenshot(&driver, "sign-in").await;
     let message = sign_in_through_the_form(&driver, &sim.url, ANA).await;
     assert!(

@@ -7,7 +7,7 @@ import { h, plain } from './dom.js';
 export async function mount(root, app) {
   const server = h('input', {
     id: 'server', type: 'url', required: true, autocomplete: 'url',
-    placeholder: 'https://pmap.example.com', value: app.status?.account?.server ?? '',
+    placeholder: 'https://pmap.example.com', value: app.status?.account?.server ?? app.status?.server ?? '',
   });
   const token = h('input', { id: 'token', type: 'password', required: true, autocomplete: 'off', spellcheck: 'false' });
   const caFile = h('input', {
