@@ -104,6 +104,14 @@ pub async fn run(server: Option<String>, format: Format, args: Args) -> Result<E
     let (controls, inputs) = shell::controls();
     // Resume and network changes from logind and NetworkManager.
     tokio::spawn(shell::watch_system_bus(controls));
+    // Once started, hand back the pages only start-up needed (a long
+    // watch idles at about half its start-up size).
+    #[cfg(target_os = "linux")]
+    tokio::spawn(async {
+        tokio::time::sleep(shell::TRIM_AFTER).await;
+        let trimmed_kib = shell::trim_start_up_pages();
+        tracing::debug!(trimmed_kib, "start-up pages handed back");
+    });
     let shell = session.into_shell(printer);
     let (exit, stats) = shell::run(shell, inputs, shutdown_signal()).await;
     if format == Format::Json {
