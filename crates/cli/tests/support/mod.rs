@@ -405,6 +405,38 @@ pub fn cli(home: &tempfile::TempDir) -> Command {
     command
 }
 
+/// `pmap-cli --server <sim> ARGS` with `token` in the environment: its
+/// exit code, stdout and stderr.
+pub async fn run_cli(
+    sim: &Sim,
+    home: &tempfile::TempDir,
+    token: &str,
+    args: &[&str],
+) -> (i32, String, String) {
+    let output = cli(home)
+        .env("PMAP_TOKEN", token)
+        .args(["--server", &sim.url()])
+        .args(args)
+        .output()
+        .await
+        .expect("run pmap-cli");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// `pmap-cli --format json ARGS` as Ana, which must succeed: what it printed.
+pub async fn json_of(sim: &Sim, home: &tempfile::TempDir, args: &[&str]) -> Value {
+    let mut full = vec!["--format", "json"];
+    full.extend_from_slice(args);
+    let (code, stdout, stderr) = run_cli(sim, home, "demo-ana", &full).await;
+    assert_eq!(code, 0, "{args:?} failed: {stderr}");
+    serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {stdout}"))
+}
+
 /// `pmap-cli --format json status` against `server` as Ana: the variables
 /// named in `cleared` (either case) removed, then `env` set. Its exit
 /// code, the JSON it printed, and its stderr.
