@@ -13,15 +13,16 @@
 
 use bytes::Bytes;
 use chrono::{DateTime, TimeDelta, Utc};
-use companion_core::engine::{
-    Effect, Engine, EngineConfig, Input, LocalPrefs, ReminderLedger, is_bidi_control,
-};
+use companion_core::engine::{Effect, Input, is_bidi_control};
 use companion_core::sse::{Parser, SseItem};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
+// Ana's engine as after a connect, on this origin: what the benches use.
+#[path = "../benches/common/mod.rs"]
+mod bench_common;
+
 const ORIGIN: &str = "https://pmap.example.com";
-const ME: &str = "u-ana";
 
 /// One frame of each shape, `{t}` standing for a title and `{i}` for an id.
 const TEMPLATES: &[&str] = &[
@@ -145,21 +146,12 @@ fn mutate(mut data: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
 /// the case chose.
 fn frame(data: &[u8], ending: &[u8], extras: u8) -> Vec<u8> {
     let mut out = Vec::new();
-    if extras & 1 != 0 {
-        out.extend_from_slice(b": heartbeat");
-        out.extend_from_slice(ending);
-    }
-    if extras & 2 != 0 {
-        out.extend_from_slice(b"event: message");
-        out.extend_from_slice(ending);
-    }
-    if extras & 4 != 0 {
-        out.extend_from_slice(b"retry: 1000");
-        out.extend_from_slice(ending);
-    }
-    if extras & 8 != 0 {
-        out.extend_from_slice(b"id: 42");
-        out.extend_from_slice(ending);
+    let fields: [&[u8]; 4] = [b": heartbeat", b"event: message", b"retry: 1000", b"id: 42"];
+    for (bit, field) in fields.iter().enumerate() {
+        if extras & (1 << bit) != 0 {
+            out.extend_from_slice(field);
+            out.extend_from_slice(ending);
+        }
     }
     // A data line may itself hold line ends (a mutation put them there):
     // each line becomes a `data:` line, as a server splitting it would.
@@ -213,26 +205,6 @@ fn wire(case: &Case) -> Vec<u8> {
     out
 }
 
-fn engine(now: DateTime<Utc>) -> Engine {
-    let config = EngineConfig {
-        user_id: ME.to_owned(),
-        server_origin: ORIGIN.to_owned(),
-        companies: vec![("c-acme".into(), "Acme Corp".into())],
-        prefs: LocalPrefs::default(),
-        time_zone: chrono_tz::Europe::Berlin,
-    };
-    let mut engine = Engine::new(config, ReminderLedger::new());
-    engine.handle(Input::StreamOpened, now);
-    engine.handle(
-        Input::Summary {
-            total: 10,
-            unread: 4,
-        },
-        now,
-    );
-    engine
-}
-
 fn check_effects(effects: &[Effect]) -> Result<(), TestCaseError> {
     for effect in effects {
         match effect {
@@ -276,7 +248,7 @@ proptest! {
         cuts.push(bytes.len());
         cuts.sort_unstable();
         let t0: DateTime<Utc> = "2026-11-24T12:00:00Z".parse().expect("instant");
-        let mut engine = engine(t0);
+        let mut engine = bench_common::engine(&[("c-acme", "Acme Corp")], t0);
         let mut parser = Parser::new(case.max_frame);
         let (mut messages, mut oversized, mut comments) = (0u64, 0u64, 0u64);
         let mut items = Vec::new();

@@ -1,6 +1,6 @@
 //! What the benches share: the user, an engine as it stands after a
 //! connect, a fixed instant, and the sim's flood frame. Each bench uses
-//! some of it.
+//! some of it; so does `tests/hostile_stream.rs`, for the engine.
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
